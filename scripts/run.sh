@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Starts the kiosk in demo mode. On a machine without a display it starts
+# a virtual one (Xvfb, 1080x1920 portrait like a hall kiosk) and says how to
+# look at it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+	export DISPLAY=:77
+	if [ ! -S /tmp/.X11-unix/X77 ]; then
+		Xvfb "$DISPLAY" -screen 0 1080x1920x24 -nolisten tcp >/dev/null 2>&1 &
+		trap 'kill $! 2>/dev/null' EXIT
+		sleep 1
+	fi
+	echo "run: no display found; the kiosk runs on virtual display $DISPLAY." >&2
+	echo "run: screenshot with: DISPLAY=$DISPLAY import -window root shot.png" >&2
+fi
+
+mkdir -p .run
+go build -o .run/kiosk ./cmd/kiosk
+exec .run/kiosk --demo --windowed --data-dir .run/demo

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every check CI runs: formatting, vet, all tests, and a short run of
+# each fuzz target (their seed corpora live in testdata/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then
+	echo "gofmt would change:" >&2
+	echo "$unformatted" >&2
+	exit 1
+fi
+go vet ./...
+go test -count=1 ./...
+
+# Fuzz targets: package and name. FUZZTIME=0 skips them.
+fuzztime=${FUZZTIME:-10s}
+if [ "$fuzztime" != 0 ]; then
+	while read -r pkg name; do
+		echo "fuzz: $name ($fuzztime)"
+		go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" "$pkg"
+	done <<'LIST'
+./kiosk FuzzParseCatalog
+./kiosk FuzzValidateIDNumber
+LIST
+fi
