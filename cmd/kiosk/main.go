@@ -64,4 +64,3 @@ func run(log *slog.Logger, dataDir string, demo, windowed bool) error {
 	w.ShowAndRun()
 	return nil
 }
-

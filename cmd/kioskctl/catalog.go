@@ -52,7 +52,7 @@ func catalogSourceFlags(fs *flag.FlagSet) {
 }
 
 func flagString(e *env, name string) string { return e.fs.Lookup(name).Value.String() }
-func flagBool(e *env, name string) bool   { return e.fs.Lookup(name).Value.String() == "true" }
+func flagBool(e *env, name string) bool     { return e.fs.Lookup(name).Value.String() == "true" }
 
 func catalogValidate(_ context.Context, e *env, args []string) error {
 	if len(args) != 1 {
