@@ -97,7 +97,7 @@ func loadCatalog(ctx context.Context, e *env) (*kiosk.Catalog, error) {
 		if _, err := os.Stat(db); err != nil {
 			return nil, fmt.Errorf("terminal store: %w", err)
 		}
-		s, err := store.Open(db, store.Options{})
+		s, err := store.Open(db, store.Options{ReadOnly: true})
 		if err != nil {
 			return nil, err
 		}

@@ -93,3 +93,16 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	return nil
 }
+
+// checkSchema refuses a store whose schema is not the one this program
+// writes, for read-only opens that cannot migrate.
+func (s *Store) checkSchema(ctx context.Context) error {
+	var have int
+	if err := s.db.QueryRowContext(ctx, `SELECT version FROM schema_version`).Scan(&have); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if have != len(migrations) {
+		return fmt.Errorf("store schema %d, this program needs %d; open it read-write once to migrate", have, len(migrations))
+	}
+	return nil
+}

@@ -41,6 +41,9 @@ type Options struct {
 	// Sealer seals the personal part of a case before it is written. A store
 	// without one refuses submissions: personal data is never stored in clear.
 	Sealer Sealer
+	// ReadOnly opens the store without writing to it (kioskctl inspecting a
+	// live terminal). The schema must already be current.
+	ReadOnly bool
 	// MaxPageCount caps the database file (in 4 KiB pages); 0 is no cap. Used
 	// to test and soak the full-disk path without a full disk.
 	MaxPageCount int
@@ -65,7 +68,11 @@ func Open(path string, opts Options) (*Store, error) {
 		opts.Clock = kiosk.SystemClock{}
 	}
 	q := url.Values{}
-	q.Add("_pragma", "journal_mode(WAL)")
+	if opts.ReadOnly {
+		q.Set("mode", "ro")
+	} else {
+		q.Add("_pragma", "journal_mode(WAL)")
+	}
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "busy_timeout(5000)")
 	q.Add("_pragma", "foreign_keys(1)")
@@ -81,7 +88,12 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	db.SetMaxOpenConns(4)
 	s := &Store{db: db, clock: opts.Clock, prefix: opts.TerminalPrefix, sealer: opts.Sealer}
-	if err := s.migrate(context.Background()); err != nil {
+	if opts.ReadOnly {
+		err = s.checkSchema(context.Background())
+	} else {
+		err = s.migrate(context.Background())
+	}
+	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, classify(err))
 	}

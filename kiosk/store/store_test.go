@@ -227,3 +227,22 @@ func TestReopenKeepsData(t *testing.T) {
 		t.Errorf("sequence after reopen = %d, %v", c2.TerminalSeq, err)
 	}
 }
+
+// A store that cannot be written (a card remounted read-only) refuses the
+// submit with ErrReadOnly and a message for the citizen.
+func TestSubmitReadOnly(t *testing.T) {
+	s, path := openStore(t, store.Options{Sealer: xorSealer{}})
+	s.Close()
+	ro, err := store.Open(path, store.Options{Sealer: xorSealer{}, TerminalPrefix: "QH0001", ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	err = ro.SubmitCase(context.Background(), newCase(t0))
+	if !errors.Is(err, store.ErrReadOnly) || !strings.Contains(store.UserMessage(err), "存储出现故障") {
+		t.Fatalf("err = %v", err)
+	}
+	if st, err := ro.OutboxStats(context.Background()); err != nil || st.Pending != 0 {
+		t.Errorf("outbox after refused submit = %+v, %v", st, err)
+	}
+}
