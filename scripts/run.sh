@@ -16,6 +16,8 @@ if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
 	echo "run: screenshot with: DISPLAY=$DISPLAY import -window root shot.png" >&2
 fi
 
+case "${LANG:-}" in ""|C|POSIX|C.UTF-8) export LANG=zh_CN.UTF-8 ;; esac  # Fyne cannot parse "C" as a locale
+
 mkdir -p .run
 go build -o .run/kiosk ./cmd/kiosk
 exec .run/kiosk --demo --windowed --data-dir .run/demo
