@@ -156,6 +156,11 @@ func checkBirth(digits, layout string, now time.Time) error {
 	if err != nil {
 		return &IDError{RuleBirthDate, digits + " is not a date"}
 	}
+	if len(digits) == 6 && t.After(now) {
+		// YYMMDD: Go reads 00-68 as 20xx; a birth date cannot be in the
+		// future, so such a year belongs to the century before.
+		t = t.AddDate(-100, 0, 0)
+	}
 	if t.Year() < 1900 || t.After(now) {
 		return &IDError{RuleBirthDate, digits + " is out of range"}
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/creack/pty"
+	"golang.org/x/sys/unix"
 	"golang.org/x/term"
 )
 
@@ -40,6 +41,19 @@ func NewLine(baud int) (*Line, error) {
 		slave.Close()
 		return nil, fmt.Errorf("sim: raw pty: %w", err)
 	}
+	// The master comes back in blocking mode, outside Go's poller, so read
+	// deadlines would not work and a Read could never be interrupted. A
+	// non-blocking duplicate is registered with the poller by os.NewFile.
+	fd, err := unix.Dup(int(master.Fd()))
+	if err == nil {
+		err = unix.SetNonblock(fd, true)
+	}
+	master.Close()
+	if err != nil {
+		slave.Close()
+		return nil, fmt.Errorf("sim: pty master: %w", err)
+	}
+	master = os.NewFile(uintptr(fd), "ptmx")
 	return &Line{Path: slave.Name(), Baud: baud, master: master, slave: slave, closed: make(chan struct{})}, nil
 }
 
