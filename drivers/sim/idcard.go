@@ -122,6 +122,9 @@ type IDCardReader struct {
 // NewIDCardReader makes a reader simulator on line.
 func NewIDCardReader(line *Line) *IDCardReader { return &IDCardReader{line: line} }
 
+// Port is the path a driver opens to talk to this reader.
+func (s *IDCardReader) Port() string { return s.line.Path }
+
 // Place puts a card on the reader.
 func (s *IDCardReader) Place(c Card) {
 	s.mu.Lock()
