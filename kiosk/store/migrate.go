@@ -61,6 +61,8 @@ var migrations = []string{
 		parked          INTEGER NOT NULL DEFAULT 0,
 		UNIQUE (kind, ref)
 	);`,
+	`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+	CREATE INDEX cases_synced ON cases(synced_at);`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
