@@ -14,7 +14,7 @@ go vet ./...
 go test -count=1 ./...
 
 # Fuzz targets: package and name. FUZZTIME=0 skips them.
-fuzztime=${FUZZTIME:-10s}
+fuzztime=${FUZZTIME:-5s}
 if [ "$fuzztime" != 0 ]; then
 	while read -r pkg name; do
 		echo "fuzz: $name ($fuzztime)"
@@ -23,5 +23,10 @@ if [ "$fuzztime" != 0 ]; then
 	done <<'LIST'
 ./kiosk FuzzParseCatalog
 ./kiosk FuzzValidateIDNumber
+./drivers/idcard FuzzReadFrame
+./drivers/idcard FuzzDecodeText
+./drivers/scanner FuzzKeyboardReports
+./drivers/scanner FuzzPOSReports
+./drivers/scanner FuzzClassify
 LIST
 fi

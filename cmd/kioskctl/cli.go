@@ -35,6 +35,9 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 
 var commands = map[string]*command{
 	"catalog": catalogCommand,
+	"devices": devicesCommand,
+	"idcard":  idcardCommand,
+	"scanner": scannerCommand,
 }
 
 // run executes args and returns the exit status: 0 ok, 1 failure, 2 usage.
