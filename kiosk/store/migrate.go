@@ -63,6 +63,8 @@ var migrations = []string{
 	);`,
 	`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 	CREATE INDEX cases_synced ON cases(synced_at);`,
+	`ALTER TABLE cases ADD COLUMN applicant_key TEXT NOT NULL DEFAULT '';
+	CREATE INDEX cases_applicant ON cases(applicant_key) WHERE applicant_key != '';`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

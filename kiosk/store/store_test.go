@@ -246,3 +246,26 @@ func TestSubmitReadOnly(t *testing.T) {
 		t.Errorf("outbox after refused submit = %+v, %v", st, err)
 	}
 }
+
+func TestCasesByApplicant(t *testing.T) {
+	s, path := openStore(t, store.Options{Sealer: xorSealer{}})
+	ctx := context.Background()
+	a1, a2 := newCase(t0), newCase(t0.Add(time.Second))
+	other := newCase(t0.Add(2 * time.Second))
+	other.Applicant = &kiosk.Identity{Name: "测试乙", IDNumber: "339900199507214564"}
+	for _, c := range []*kiosk.Case{a1, other, a2} {
+		if err := s.SubmitCase(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.CasesByApplicant(ctx, "11010519491231002X")
+	if err != nil || len(got) != 2 || got[0].ID != a2.ID || got[1].ID != a1.ID {
+		t.Fatalf("cases = %v, %v", got, err)
+	}
+	s.Close()
+	data, _ := os.ReadFile(path)
+	wal, _ := os.ReadFile(path + "-wal")
+	if bytes.Contains(append(data, wal...), []byte("11010519491231002X")) {
+		t.Error("the ID number is on disk")
+	}
+}
