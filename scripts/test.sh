@@ -23,6 +23,7 @@ if [ "$fuzztime" != 0 ]; then
 	done <<'LIST'
 ./kiosk FuzzParseCatalog
 ./kiosk FuzzValidateIDNumber
+./kiosk/ime FuzzLoad
 ./drivers/idcard FuzzReadFrame
 ./drivers/idcard FuzzDecodeText
 ./drivers/scanner FuzzKeyboardReports
