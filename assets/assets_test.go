@@ -3,6 +3,9 @@ package assets_test
 import (
 	"testing"
 
+	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/font/sfnt"
+
 	"govkiosk/assets"
 	"govkiosk/kiosk"
 	"govkiosk/kiosk/search"
@@ -74,5 +77,24 @@ func TestSampleCatalogSearch(t *testing.T) {
 		if !found {
 			t.Errorf("Search(%q) does not find 社会保险参保缴费证明打印 in the top 5", q)
 		}
+	}
+}
+
+// The embedded font must parse and hold the Chinese that receipts print. It
+// has no Basic Latin glyphs (it is a fallback font), so users pair it with a
+// Latin font: this test pins that down so nobody relies on it for ASCII.
+func TestCJKFontCoversReceiptText(t *testing.T) {
+	f, err := opentype.Parse(assets.CJKFont)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf sfnt.Buffer
+	for _, r := range "受理回执一次性告知请妥善保管扫码查询缺纸：（）。，、０１Ａ" {
+		if i, err := f.GlyphIndex(&buf, r); err != nil || i == 0 {
+			t.Errorf("font has no glyph for %q", r)
+		}
+	}
+	if i, _ := f.GlyphIndex(&buf, 'A'); i != 0 {
+		t.Errorf("font now has Basic Latin glyphs; the note in fonts.go is out of date")
 	}
 }

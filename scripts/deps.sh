@@ -3,10 +3,11 @@
 # only those that are missing. Safe to run again and again.
 #   build:  gcc pkg-config xorg-dev libgl1-mesa-dev  (Fyne's cgo GLFW driver)
 #   fonts:  fonts-noto-cjk                           (Chinese on screen)
+#           fonts-droid-fallback                     (source of assets/fonts/DroidSansFallbackFull.ttf)
 #   tests:  xvfb xauth xdotool imagemagick           (a display, input, screenshots)
 set -euo pipefail
 
-packages=(gcc pkg-config xorg-dev libgl1-mesa-dev fonts-noto-cjk xvfb xauth xdotool imagemagick)
+packages=(gcc pkg-config xorg-dev libgl1-mesa-dev fonts-noto-cjk fonts-droid-fallback xvfb xauth xdotool imagemagick)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -24,6 +24,8 @@ if [ "$fuzztime" != 0 ]; then
 ./kiosk FuzzParseCatalog
 ./kiosk FuzzValidateIDNumber
 ./kiosk/ime FuzzLoad
+./drivers/printer FuzzDecodeStatus
+./drivers/sim FuzzParseESCPOS
 ./drivers/idcard FuzzReadFrame
 ./drivers/idcard FuzzDecodeText
 ./drivers/scanner FuzzKeyboardReports

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"govkiosk/kiosk/config"
 	"io"
 	"sort"
 	"strings"
@@ -24,6 +25,9 @@ type command struct {
 type env struct {
 	out, err io.Writer
 	fs       *flag.FlagSet
+	// configPath is --config FILE, accepted anywhere on the command line
+	// by every command (config.DefaultPath when not given).
+	configPath string
 }
 
 // usageError is a mistake in how the command was called: exit status 2.
@@ -35,13 +39,24 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 
 var commands = map[string]*command{
 	"catalog": catalogCommand,
+	"config":  configCommand,
 	"devices": devicesCommand,
+	"enroll":  enrollCommand,
+	"logs":    logsCommand,
+	"outbox":  outboxCommand,
+	"printer": printerCommand,
+	"status":  statusCommand,
 	"idcard":  idcardCommand,
 	"scanner": scannerCommand,
 }
 
 // run executes args and returns the exit status: 0 ok, 1 failure, 2 usage.
 func run(ctx context.Context, args []string, out, errOut io.Writer) int {
+	configPath, args, err := takeConfigFlag(args)
+	if err != nil {
+		fmt.Fprintf(errOut, "kioskctl: %v\n", err)
+		return 2
+	}
 	root := &command{summary: "GovKiosk technician tool", sub: commands}
 	cmd, path := root, []string{"kioskctl"}
 	for cmd.sub != nil {
@@ -81,7 +96,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) int {
 		help(errOut)
 		return 2
 	}
-	err := cmd.run(ctx, &env{out: out, err: errOut, fs: fs}, fs.Args())
+	err = cmd.run(ctx, &env{out: out, err: errOut, fs: fs, configPath: configPath}, fs.Args())
 	var ue usageError
 	switch {
 	case err == nil:
@@ -139,4 +154,26 @@ func printGroup(w io.Writer, path []string, cmd *command) {
 		fmt.Fprintf(w, "  %-12s %s\n", n, cmd.sub[n].summary)
 	}
 	fmt.Fprintf(w, "\nRun '%s <command> --help' for a command's flags and an example.\n", strings.Join(path, " "))
+}
+
+// takeConfigFlag removes --config FILE (or --config=FILE) from args.
+func takeConfigFlag(args []string) (string, []string, error) {
+	path := config.DefaultPath
+	var rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--config" || a == "-config":
+			if i+1 >= len(args) {
+				return "", nil, fmt.Errorf("--config needs a FILE")
+			}
+			path = args[i+1]
+			i++
+		case strings.HasPrefix(a, "--config=") || strings.HasPrefix(a, "-config="):
+			path = a[strings.Index(a, "=")+1:]
+		default:
+			rest = append(rest, a)
+		}
+	}
+	return path, rest, nil
 }

@@ -33,6 +33,9 @@ type Config struct {
 	Retention   Duration `toml:"retention"`
 	HideCursor  bool     `toml:"hide_cursor"`
 	Orientation string   `toml:"orientation"`
+	// HallName and HallPhone are printed on receipts and tickets.
+	HallName  string `toml:"hall_name"`
+	HallPhone string `toml:"hall_phone"`
 
 	IDCard  Device  `toml:"idcard"`
 	Printer Printer `toml:"printer"`
@@ -100,6 +103,8 @@ func DefaultConfig() Config {
 		Language:    "zh",
 		Retention:   Duration{30 * 24 * time.Hour},
 		Orientation: "portrait",
+		HallName:    "政务服务中心",
+		HallPhone:   "12345",
 		IDCard:      Device{Transport: "serial", Port: "/dev/ttyUSB0", Baud: 115200},
 		Printer:     Printer{Device: Device{Transport: "serial", Port: "/dev/ttyUSB1", Baud: 115200}, Width: 80},
 		Scanner:     Scanner{Device: Device{Transport: "serial", Port: "/dev/ttyACM0", Baud: 9600}, Mode: "serial"},
