@@ -25,3 +25,12 @@ build: deps
 # The Debian package for a real kiosk: dist/govkiosk_<version>_<arch>.deb
 deb: deps
 	scripts/deb.sh
+
+# The soak (issue 8): real hall and terminal processes on loopback, a
+# fault proxy, kill -9, full disks and device faults; the last line of its
+# output is the JSON report. SOAK_FLAGS overrides the size, e.g.
+#   make soak SOAK_FLAGS='-terminals 200 -cases 50 -faults 1800 -duration 10m'
+SOAK_FLAGS ?= -terminals 50 -cases 50 -faults 900 -duration 3m
+.PHONY: soak
+soak: deps
+	go run ./cmd/soak $(SOAK_FLAGS)

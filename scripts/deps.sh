@@ -5,9 +5,10 @@
 #   fonts:  fonts-noto-cjk                           (Chinese on screen)
 #           fonts-droid-fallback                     (source of assets/fonts/DroidSansFallbackFull.ttf)
 #   tests:  xvfb xauth xdotool imagemagick           (a display, input, screenshots)
+#   deb:    xinit                                    (the kiosk unit's X session, for systemd-analyze verify)
 set -euo pipefail
 
-packages=(gcc pkg-config xorg-dev libgl1-mesa-dev fonts-noto-cjk fonts-droid-fallback xvfb xauth xdotool imagemagick)
+packages=(gcc pkg-config xorg-dev libgl1-mesa-dev fonts-noto-cjk fonts-droid-fallback xvfb xauth xdotool imagemagick xinit)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
 	export DISPLAY=:77
 	if [ ! -S /tmp/.X11-unix/X77 ]; then
-		Xvfb "$DISPLAY" -screen 0 1080x1920x24 -nolisten tcp >/dev/null 2>&1 &
+		# Wide enough for the 1080-wide kiosk and the simulator panel beside it.
+		Xvfb "$DISPLAY" -screen 0 1680x1920x24 -nolisten tcp >/dev/null 2>&1 &
 		trap 'kill $! 2>/dev/null' EXIT
 		sleep 1
 	fi
@@ -20,4 +21,11 @@ case "${LANG:-}" in ""|C|POSIX|C.UTF-8) export LANG=zh_CN.UTF-8 ;; esac  # Fyne 
 
 mkdir -p .run
 go build -o .run/kiosk ./cmd/kiosk
+# Without a window manager the simulator panel would open on top of the
+# kiosk: move it beside it once it appears.
+(for _ in $(seq 50); do
+	w=$(xdotool search --name "Demo devices" 2>/dev/null | head -1)
+	if [ -n "$w" ]; then xdotool windowmove "$w" 1090 0; break; fi
+	sleep 0.2
+done) &
 exec .run/kiosk --demo --windowed --data-dir .run/demo

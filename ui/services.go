@@ -88,6 +88,10 @@ type DeviceState struct {
 // CaseView is what the progress screen shows of a case: never more than a
 // masked name.
 type CaseView struct {
+	// ID is the case's id (kiosk.Case.ID), which RunDeps().Evaluator takes
+	// to rate the case from its progress page; empty for a case this
+	// terminal cannot rate (no 评价 button is shown).
+	ID           string
 	Number       string
 	ItemName     string
 	MaskedName   string

@@ -1,5 +1,6 @@
 // Command kiosk is the GovKiosk self-service terminal: a full-screen Fyne
-// app over the local store. main only wires the parts together.
+// app over the local store, the device manager and the sync client. main
+// only wires the parts together (see app.go, devices.go, demo.go).
 package main
 
 import (
@@ -9,58 +10,169 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
+	"os/signal"
+	"syscall"
+	"time"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/app"
+	fyneapp "fyne.io/fyne/v2/app"
 
 	"govkiosk/assets"
-	"govkiosk/kiosk/search"
+	"govkiosk/drivers/manager"
+	"govkiosk/kiosk"
+	"govkiosk/kiosk/config"
+	"govkiosk/kiosk/logging"
 	"govkiosk/kiosk/store"
+	"govkiosk/sync/client"
 	"govkiosk/ui"
 )
 
+// version is set at build time (-ldflags -X main.version=…).
+var version = "dev"
+
 func main() {
-	dataDir := flag.String("data-dir", "/var/lib/govkiosk", "where the terminal keeps its store")
-	demo := flag.Bool("demo", false, "demo mode: install the bundled sample catalogue if none is installed")
-	windowed := flag.Bool("windowed", false, "run in a window instead of full screen (development)")
+	configPath := flag.String("config", config.DefaultPath, "configuration file")
+	demo := flag.Bool("demo", false, "demo mode: an embedded hall on loopback, simulated devices and a simulator panel")
+	dataDir := flag.String("data-dir", "", "override data_dir (demo default: .run/demo)")
+	windowed := flag.Bool("windowed", false, "a window of the kiosk's size instead of full screen (development, demo)")
 	flag.Parse()
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := run(log, *dataDir, *demo, *windowed); err != nil {
+
+	var cfg config.Config
+	var err error
+	if *demo {
+		cfg = config.DefaultConfig()
+		cfg.DataDir = ".run/demo"
+	} else if cfg, err = config.Load(*configPath); err != nil {
+		fmt.Fprintf(os.Stderr, "kiosk: %v\n", err)
+		os.Exit(2)
+	}
+	if *dataDir != "" {
+		cfg.DataDir = *dataDir
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		fmt.Fprintf(os.Stderr, "kiosk: data dir: %v\n", err)
+		os.Exit(1)
+	}
+	log, closer, err := logging.New(cfg.DataDir, "kiosk", os.Stderr)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "kiosk: logs: %v\n", err)
+		os.Exit(1)
+	}
+	defer closer.Close()
+	if err := run(log, cfg, *demo, *windowed); err != nil {
 		log.Error("kiosk stopped", "err", err)
 		os.Exit(1)
 	}
 }
 
-func run(log *slog.Logger, dataDir string, demo, windowed bool) error {
-	ctx := context.Background()
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return fmt.Errorf("data dir: %w", err)
+func run(log *slog.Logger, cfg config.Config, demo, windowed bool) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log.Info("kiosk starting", "version", version, "demo", demo, "data_dir", cfg.DataDir)
+
+	var d *demoRig
+	if demo {
+		var err error
+		if d, err = startDemo(ctx, log, &cfg); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		defer d.Close()
 	}
-	st, err := store.Open(filepath.Join(dataDir, "kiosk.db"), store.Options{})
-	if err != nil {
+	creds, err := client.LoadCredentials(cfg.DataDir)
+	switch {
+	case errors.Is(err, client.ErrNotEnrolled):
+		log.Warn("terminal not enrolled: cases cannot be accepted until it is", "data_dir", cfg.DataDir)
+	case err != nil:
 		return err
 	}
-	defer st.Close()
-	cat, err := st.ActiveCatalog(ctx)
-	if errors.Is(err, store.ErrNotFound) && demo {
-		log.Info("installing the bundled sample catalogue")
-		cat, err = st.InstallCatalog(ctx, assets.SampleCatalog)
+	if creds != nil && d != nil {
+		creds.HallURL = d.hallURL // the embedded hall's port changes between runs
+	}
+
+	a := &app{cfg: cfg, log: log, clock: kiosk.SystemClock{}, events: make(chan ui.Event, 64)}
+	opts := store.Options{Clock: a.clock, TerminalPrefix: cfg.TerminalID}
+	if creds != nil {
+		opts.TerminalPrefix = creds.TerminalID
+		if opts.Sealer, err = creds.NewSealer(); err != nil {
+			return err
+		}
+	}
+	if opts.TerminalPrefix == "" {
+		opts.TerminalPrefix = "K0000"
+	}
+	if a.store, err = store.Open(a.dataPath("kiosk.db"), opts); err != nil {
+		return err
+	}
+	defer a.store.Close()
+	cat, err := a.store.ActiveCatalog(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		// Before its first sync a terminal shows the bundled catalogue,
+		// which is what a new hall publishes as version 1.
+		log.Info("no catalogue installed yet: installing the bundled one")
+		cat, err = a.store.InstallCatalog(ctx, assets.SampleCatalog)
 	}
 	if err != nil {
 		return fmt.Errorf("catalogue: %w", err)
 	}
+	a.setCatalog(cat)
 	log.Info("catalogue loaded", "version", cat.Version, "items", len(cat.Items))
+	a.hall = hallInfo(cfg)
 
-	a := app.NewWithID("cn.govkiosk.terminal")
-	w := a.NewWindow("GovKiosk 政务服务自助终端")
-	browser := ui.NewCatalogBrowser(cat, search.New(cat))
-	w.SetContent(browser.Content())
-	if windowed {
-		w.Resize(fyne.NewSize(1080, 1920))
-	} else {
-		w.SetFullScreen(true)
+	a.mgr = manager.New(manager.Options{Clock: a.clock, Log: log})
+	a.addDevices(ctx)
+	go a.mgr.Run(ctx)
+	go a.watchDevices(ctx)
+
+	if creds != nil {
+		if a.client, err = client.New(client.Config{
+			Credentials: creds, Store: a.store, Clock: a.clock, Log: log, AppVersion: version,
+			Devices:   a.deviceHealth,
+			OnCatalog: a.setCatalog,
+			OnCommand: func(c client.Command) { log.Info("remote command received", "kind", c.Kind) },
+		}); err != nil {
+			return err
+		}
+		go a.client.Run(ctx)
 	}
-	w.ShowAndRun()
+	go a.housekeeping(ctx)
+
+	fa := fyneapp.NewWithID("cn.govkiosk.terminal")
+	k := ui.New(fa, a, ui.Options{
+		Orientation: orientation(cfg), Fullscreen: !windowed, HideCursor: cfg.HideCursor,
+		Language: cfg.Language, Elderly: cfg.ElderlyMode,
+	})
+	if d != nil {
+		a.lastPrint = d.rig.Printer.LastPNG
+		d.showPanel(fa, a)
+	}
+	fa.Lifecycle().SetOnStarted(func() { log.Info("kiosk ready", "since_start_ms", time.Since(started).Milliseconds()) })
+	go func() { <-ctx.Done(); fa.Quit() }()
+	k.Window().ShowAndRun()
 	return nil
+}
+
+var started = time.Now()
+
+func orientation(cfg config.Config) ui.Orientation {
+	if cfg.Orientation == "landscape" {
+		return ui.Landscape
+	}
+	return ui.Portrait
+}
+
+// housekeeping purges delivered cases past the retention, hourly.
+func (a *app) housekeeping(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := a.store.Purge(ctx, a.cfg.Retention.Duration); err != nil {
+			a.log.Warn("purge failed", "err", err)
+		} else if n > 0 {
+			a.log.Info("purged delivered cases past retention", "cases", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -35,10 +35,14 @@ func (o *OutboxItem) Size() int {
 
 // PendingOutbox returns up to limit items of kind that are due (not parked,
 // next attempt not in the future), oldest first, stopping before maxBytes
-// of upload (but always returning at least one due item).
+// of upload (but always returning at least one due item). An evaluation
+// is due only once its case has left the outbox: the hall refuses the
+// rating of a case it does not hold yet, and parking it would lose it.
 func (s *Store) PendingOutbox(ctx context.Context, kind string, limit, maxBytes int) ([]*OutboxItem, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, kind, ref, attempts, last_error, created_at FROM outbox
-		WHERE kind = ? AND parked = 0 AND next_attempt_at <= ? ORDER BY id LIMIT ?`, kind, ms(s.clock.Now()), limit)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, kind, ref, attempts, last_error, created_at FROM outbox o
+		WHERE kind = ? AND parked = 0 AND next_attempt_at <= ?
+		AND NOT (kind = 'evaluation' AND EXISTS (SELECT 1 FROM outbox c WHERE c.kind = 'case' AND c.ref = o.ref))
+		ORDER BY id LIMIT ?`, kind, ms(s.clock.Now()), limit)
 	if err != nil {
 		return nil, err
 	}

@@ -275,7 +275,7 @@ func (c *Client) upload(ctx context.Context, kind string, items []*store.OutboxI
 		case "applied", "duplicate":
 			done = append(done, o.ID)
 		case "rejected":
-			c.cfg.Log.Warn("hall rejected an upload; parked", "kind", kind, "number", o.Case.Number, "reason", r.Reason)
+			c.cfg.Log.Warn("hall rejected an upload; parked", "kind", kind, "case_id", o.Ref, "reason", r.Reason)
 			if err := c.cfg.Store.Park(ctx, o.ID, "rejected by the hall: "+r.Reason); err != nil {
 				return 0, err
 			}

@@ -1,0 +1,570 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"govkiosk/assets"
+	"govkiosk/sync/faultproxy"
+)
+
+// Options configure a soak run.
+type Options struct {
+	Terminals, Cases, Faults int
+	Duration                 time.Duration
+	Seed                     uint64
+	Dir                      string
+	ConvergeTimeout          time.Duration
+	// Evaluate is the fraction of citizens who rate their case (好差评).
+	Evaluate float64
+	Verbose  bool
+}
+
+func defaultOptions() Options {
+	return Options{Terminals: 5, Cases: 20, Faults: 30, Duration: 30 * time.Second, ConvergeTimeout: 2 * time.Minute, Evaluate: 0.5}
+}
+
+// Fault kinds the driver injects from outside the processes; the network
+// kinds are faultproxy's.
+const (
+	faultKillTerminal = "kill_terminal" // at a random moment
+	faultKillHall     = "kill_hall"     // while an upload is in flight
+	faultDiskFull     = "disk_full"     // store capped at its size, then given room again
+	faultPublish      = "publish"       // not a fault: a new catalogue version
+)
+
+// Terminal-side kinds: each terminal makes its share against its own
+// simulated devices and network cable.
+var terminalKinds = []string{"card_pulled", "printer_paper_out", "scanner_garbage", "terminal_offline"}
+
+var stallKinds = []string{stallSubmitTx, stallBeforeAck, stallBeforePrint, stallCatalogInstal}
+
+// allKinds lists every kind a -faults budget is spread over.
+func allKinds() []string {
+	var ks []string
+	for _, k := range faultproxy.RequestKinds {
+		ks = append(ks, string(k))
+	}
+	ks = append(ks, string(faultproxy.Cut), faultKillTerminal, faultKillHall, faultDiskFull)
+	for _, s := range stallKinds {
+		ks = append(ks, "kill_terminal_"+s)
+	}
+	return append(ks, terminalKinds...)
+}
+
+// planned is one driver action at an offset into the fault window.
+type planned struct {
+	at   time.Duration
+	kind string
+	n    int // catalogue-install stalls to request with a publish
+}
+
+type driver struct {
+	o     Options
+	out   io.Writer
+	rnd   *rand.Rand
+	dir   string
+	bin   string
+	hall  *hallProc
+	proxy *faultproxy.Proxy
+	terms []*termProc
+
+	mu        sync.Mutex
+	counts    map[string]int // faults the driver applied
+	lastFault time.Time
+	midBatch  int // hall kills that hit an upload in flight
+	published int64
+	peak      int
+}
+
+func (d *driver) logf(format string, args ...any) {
+	if d.o.Verbose {
+		fmt.Fprintf(d.out, "soak: "+format+"\n", args...)
+	}
+}
+
+func (d *driver) count(kind string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.counts[kind]++
+	d.lastFault = time.Now()
+}
+
+// Run runs a soak and prints its report; the last line is the JSON summary.
+func Run(ctx context.Context, o Options, out io.Writer) (*Report, error) {
+	if o.Terminals < 1 || o.Cases < 1 || o.Duration <= 0 {
+		return nil, errors.New("want -terminals ≥ 1, -cases ≥ 1 and a positive -duration")
+	}
+	d := &driver{o: o, out: out, rnd: rand.New(rand.NewPCG(o.Seed, o.Seed^0x5eed)), counts: map[string]int{}}
+	d.dir = o.Dir
+	if d.dir == "" {
+		var err error
+		if d.dir, err = os.MkdirTemp("", "govkiosk-soak-"); err != nil {
+			return nil, err
+		}
+	}
+	fmt.Fprintf(out, "soak: %d terminals × %d cases, %d faults over %s, seed %d, work dir %s\n",
+		o.Terminals, o.Cases, o.Faults, o.Duration, o.Seed, d.dir)
+	rep, err := d.run(ctx)
+	if rep != nil {
+		rep.print(out)
+		if rep.Pass() && o.Dir == "" {
+			os.RemoveAll(d.dir)
+		}
+	}
+	return rep, err
+}
+
+func (d *driver) run(ctx context.Context) (*Report, error) {
+	if err := d.build(); err != nil {
+		return nil, err
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	d.hall = &hallProc{proc: proc{name: "hall", logPath: filepath.Join(d.dir, "hall.log")},
+		bin: filepath.Join(d.bin, "hall"), db: filepath.Join(d.dir, "hall.db"), addr: addr}
+	if err := d.hall.startAndWait(ctx); err != nil {
+		return nil, err
+	}
+	defer d.hall.stop(30 * time.Second)
+	d.published = 1
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	defer ln.Close()
+	d.proxy = faultproxy.New(addr)
+	go d.proxy.Serve(ln)
+	catalogFile := filepath.Join(d.dir, "catalog.json")
+	if err := os.WriteFile(catalogFile, assets.SampleCatalog, 0o644); err != nil {
+		return nil, err
+	}
+
+	plan, budgets := d.plan()
+	start := time.Now()
+	faultsUntil := start.Add(d.o.Duration + 30*time.Second) // enrolment comes first; fixed below
+	if err := d.startTerminals(ctx, "http://"+ln.Addr().String(), budgets, &faultsUntil); err != nil {
+		d.stopTerminals()
+		return nil, err
+	}
+	defer d.stopTerminals()
+	fmt.Fprintf(d.out, "soak: %d terminals enrolled and running in %s\n", len(d.terms), time.Since(start).Round(time.Millisecond))
+
+	window := time.Now()
+	sort.Slice(plan, func(i, j int) bool { return plan[i].at < plan[j].at })
+	err = d.loop(ctx, func(now time.Time) bool {
+		for len(plan) > 0 && now.Sub(window) >= plan[0].at && time.Since(now) < 100*time.Millisecond {
+			p := plan[0]
+			plan = plan[1:]
+			if !d.apply(p, catalogFile) && p.at < d.o.Duration {
+				// No terminal could take it now (all down, capped or
+				// already asked): try again a little later — later than
+				// now, so a driver that fell behind does not spin on it.
+				p.at = now.Sub(window) + 200*time.Millisecond
+				i := sort.Search(len(plan), func(i int) bool { return plan[i].at > p.at })
+				plan = append(plan[:i], append([]planned{p}, plan[i:]...)...)
+			}
+		}
+		return now.Sub(window) >= d.o.Duration && len(plan) == 0
+	})
+	if err != nil {
+		return nil, err
+	}
+	// The window is over: no new faults; what is armed and not yet
+	// applied is dropped; capped stores get their room back.
+	d.proxy.Disarm()
+	for _, t := range d.terms {
+		t.clearStallRequest()
+	}
+	fmt.Fprintf(d.out, "soak: fault window over after %s; waiting for convergence\n", time.Since(window).Round(time.Millisecond))
+	var converged, lastCheck time.Time
+	deadline := time.Now().Add(d.o.ConvergeTimeout)
+	err = d.loop(ctx, func(now time.Time) bool {
+		for _, t := range d.terms {
+			if t.capped && t.running() {
+				t.capUntil = now
+			}
+		}
+		if now.Sub(lastCheck) >= 250*time.Millisecond {
+			lastCheck = now
+			if d.converged() {
+				converged = now
+				return true
+			}
+		}
+		return now.After(deadline)
+	})
+	if err != nil {
+		return nil, err
+	}
+	d.stopTerminals()
+	d.hall.stop(30 * time.Second)
+	return d.check(ctx, converged)
+}
+
+// build compiles the hall and this command into the work directory, so
+// the processes under test are real binaries that can be killed.
+func (d *driver) build() error {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return fmt.Errorf("go env GOMOD: %w", err)
+	}
+	root := filepath.Dir(strings.TrimSpace(string(out)))
+	d.bin = filepath.Join(d.dir, "bin")
+	cmd := exec.Command("go", "build", "-o", d.bin+"/", "./cmd/hall", "./cmd/soak")
+	cmd.Dir = root
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build: %v\n%s", err, b)
+	}
+	return nil
+}
+
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// plan spreads the fault budget over every kind (each gets its share, the
+// remainder goes to kinds drawn at random) and over the window.
+func (d *driver) plan() ([]planned, map[int]map[string]int) {
+	kinds := allKinds()
+	n := map[string]int{}
+	for i := 0; i < d.o.Faults; i++ {
+		if i < d.o.Faults/len(kinds)*len(kinds) {
+			n[kinds[i%len(kinds)]]++
+		} else {
+			n[kinds[d.rnd.IntN(len(kinds))]]++
+		}
+	}
+	at := func() time.Duration {
+		return time.Duration((0.05 + 0.8*d.rnd.Float64()) * float64(d.o.Duration))
+	}
+	var plan []planned
+	for _, k := range kinds {
+		if k == "kill_terminal_"+stallCatalogInstal || contains(terminalKinds, k) {
+			continue
+		}
+		for range n[k] {
+			when := at()
+			if strings.HasPrefix(k, "kill_terminal_") {
+				// A stop point is reached at the terminal's next citizen:
+				// ask early enough that it comes before the window ends.
+				when = when * 3 / 4
+			}
+			plan = append(plan, planned{at: when, kind: k})
+		}
+	}
+	// Catalogue installs: each publish asks a few terminals to stop inside
+	// the install of the new version.
+	stalls := n["kill_terminal_"+stallCatalogInstal]
+	pubs := max(2, min(stalls, 6))
+	for i := range pubs {
+		k := stalls / pubs
+		if i < stalls%pubs {
+			k++
+		}
+		plan = append(plan, planned{at: time.Duration(float64(i+1) / float64(pubs+1) * 0.85 * float64(d.o.Duration)), kind: faultPublish, n: k})
+	}
+	budgets := map[int]map[string]int{}
+	for i := range d.o.Terminals {
+		budgets[i] = map[string]int{}
+	}
+	for _, k := range terminalKinds {
+		for range n[k] {
+			budgets[d.rnd.IntN(d.o.Terminals)][k]++
+		}
+	}
+	return plan, budgets
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// startTerminals makes a code for each terminal, starts them all and waits
+// until each has enrolled and installed the first catalogue.
+func (d *driver) startTerminals(ctx context.Context, hallURL string, budgets map[int]map[string]int, faultsUntil *time.Time) error {
+	codes := make([]string, d.o.Terminals)
+	for i := range codes {
+		var err error
+		if codes[i], err = d.hall.enrolmentCode(); err != nil {
+			return err
+		}
+	}
+	// Terminal-side faults stop with the window, which starts once all are up.
+	interval := time.Duration(float64(d.o.Duration) * 0.8 / float64(d.o.Cases))
+	est := time.Now().Add(time.Duration(d.o.Terminals)*40*time.Millisecond + 3*time.Second)
+	*faultsUntil = est.Add(d.o.Duration)
+	for i := range d.o.Terminals {
+		dir := filepath.Join(d.dir, fmt.Sprintf("t%03d", i))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		var b []string
+		for k, v := range budgets[i] {
+			b = append(b, fmt.Sprintf("%s=%d", k, v))
+		}
+		t := &termProc{proc: proc{name: fmt.Sprintf("terminal %d", i), logPath: filepath.Join(dir, "terminal.log")}, i: i, dir: dir,
+			args: []string{"-dir", dir, "-hall", hallURL, "-code", codes[i], "-name", fmt.Sprintf("soak-%03d", i),
+				"-cases", fmt.Sprint(d.o.Cases), "-interval", interval.String(), "-seed", fmt.Sprint(d.o.Seed + uint64(i)),
+				"-faults-until", fmt.Sprint(faultsUntil.UnixMilli()), "-evaluate", fmt.Sprint(d.o.Evaluate), "-budget", strings.Join(b, ",")}}
+		if err := t.startTerminal(filepath.Join(d.bin, "soak"), 0); err != nil {
+			return err
+		}
+		d.terms = append(d.terms, t)
+	}
+	deadline := time.Now().Add(60*time.Second + time.Duration(d.o.Terminals)*200*time.Millisecond)
+	for {
+		ready := 0
+		for _, t := range d.terms {
+			if st, ok := t.status(); ok && st.Enrolled && st.Catalog >= 1 {
+				ready++
+			} else if !t.running() {
+				return fmt.Errorf("%s died at start; see %s", t.name, t.logPath)
+			}
+		}
+		if ready == len(d.terms) {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("only %d of %d terminals enrolled and got a catalogue", ready, len(d.terms))
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+func (d *driver) stopTerminals() {
+	var wg sync.WaitGroup
+	for _, t := range d.terms {
+		wg.Add(1)
+		go func() { defer wg.Done(); t.stop(10 * time.Second) }()
+	}
+	wg.Wait()
+}
+
+// loop runs the driver's housekeeping every 25 ms until step says done:
+// kills stalled terminals, restarts what is due, lifts disk caps, tracks
+// the peak outbox.
+func (d *driver) loop(ctx context.Context, step func(now time.Time) bool) error {
+	tick := time.NewTicker(25 * time.Millisecond)
+	defer tick.Stop()
+	var lastSample time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+		now := time.Now()
+		if !d.hall.running() && d.hall.upAtZero() {
+			d.hall.kill(500 * time.Millisecond) // died on its own: a finding (oddExits); restart it
+		}
+		if d.hall.dueRestart(now) {
+			if err := d.hall.startAndWait(ctx); err != nil {
+				return err
+			}
+			d.logf("hall restarted")
+		}
+		for _, t := range d.terms {
+			if p := t.stalled(); p != "" {
+				t.kill(d.downtime())
+				t.clearStall()
+				d.count("kill_terminal_" + p)
+				d.logf("killed %s stopped at %s", t.name, p)
+			}
+			if t.capped && !t.capUntil.IsZero() && !now.Before(t.capUntil) && t.running() {
+				t.kill(0)
+				t.capUntil = time.Time{}
+				if err := t.startTerminal(filepath.Join(d.bin, "soak"), 0); err != nil {
+					return err
+				}
+			}
+			if t.dueRestart(now) {
+				if err := t.startTerminal(filepath.Join(d.bin, "soak"), 0); err != nil {
+					return err
+				}
+			} else if !t.running() && t.upAtZero() {
+				// died on its own (a crash is a finding: see oddExits); bring it back
+				t.kill(d.downtime())
+			}
+		}
+		if now.Sub(lastSample) >= 250*time.Millisecond {
+			lastSample = now
+			sum := 0
+			for _, t := range d.terms {
+				if st, ok := t.status(); ok {
+					sum += st.Pending
+				}
+			}
+			d.mu.Lock()
+			d.peak = max(d.peak, sum)
+			d.mu.Unlock()
+		}
+		if step(now) {
+			return nil
+		}
+	}
+}
+
+func (d *driver) downtime() time.Duration {
+	return time.Duration((0.2 + 0.8*d.rnd.Float64()) * float64(time.Second))
+}
+
+func (p *proc) upAtZero() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.upAt.IsZero()
+}
+
+func (t *termProc) clearStallRequest() {
+	os.Remove(filepath.Join(t.dir, fileStall))
+}
+
+// pick returns a random running terminal that satisfies ok, or nil.
+func (d *driver) pick(ok func(*termProc) bool) *termProc {
+	var c []*termProc
+	for _, t := range d.terms {
+		if t.running() && !t.capped && !t.stallPending() && ok(t) {
+			c = append(c, t)
+		}
+	}
+	if len(c) == 0 {
+		return nil
+	}
+	return c[d.rnd.IntN(len(c))]
+}
+
+// apply carries out one planned action; false if no terminal could take it.
+func (d *driver) apply(p planned, catalogFile string) bool {
+	anyTerm := func(*termProc) bool { return true }
+	switch {
+	case p.kind == string(faultproxy.Cut):
+		d.proxy.CutFor(time.Duration((1 + 3*d.rnd.Float64()) * float64(time.Second)))
+		d.logf("hall cut off")
+	case strings.HasPrefix(p.kind, "net_"):
+		d.proxy.Arm(faultproxy.Kind(p.kind))
+	case p.kind == faultKillTerminal:
+		t := d.pick(anyTerm)
+		if t == nil {
+			return false
+		}
+		t.kill(d.downtime())
+		d.count(p.kind)
+		d.logf("killed %s", t.name)
+	case strings.HasPrefix(p.kind, "kill_terminal_"):
+		// Ask a terminal still serving citizens to stop at the point.
+		t := d.pick(func(t *termProc) bool { st, _ := t.status(); return st.Acked < d.o.Cases-1 })
+		if t == nil {
+			return false
+		}
+		t.requestStall(strings.TrimPrefix(p.kind, "kill_terminal_"))
+	case p.kind == faultKillHall:
+		d.killHall()
+	case p.kind == faultDiskFull:
+		t := d.pick(func(t *termProc) bool { st, _ := t.status(); return st.Acked < d.o.Cases-1 })
+		if t == nil {
+			return false
+		}
+		t.kill(0)
+		if err := t.startTerminal(filepath.Join(d.bin, "soak"), 1); err != nil {
+			fmt.Fprintln(d.out, "soak: restart with a full disk:", err)
+			return true
+		}
+		t.capUntil = time.Now().Add(time.Duration((2 + 3*d.rnd.Float64()) * float64(time.Second)))
+		d.count(p.kind)
+		d.logf("%s's disk is full", t.name)
+	case p.kind == faultPublish:
+		for range p.n {
+			if t := d.pick(anyTerm); t != nil {
+				t.requestStall(stallCatalogInstal)
+			}
+		}
+		if _, err := d.hall.admin("publish", catalogFile); err != nil {
+			fmt.Fprintln(d.out, "soak: publish:", err)
+			return true
+		}
+		d.mu.Lock()
+		d.published++
+		d.mu.Unlock()
+		d.logf("published catalogue version %d", d.published)
+	}
+	return true
+}
+
+// killHall kills the hall while an upload is in flight, or after 3 s if
+// none comes; a hall that is down already is killed after it is back.
+func (d *driver) killHall() {
+	var mu sync.Mutex
+	done := false
+	var try func(mid bool)
+	try = func(mid bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		if done {
+			return
+		}
+		if !d.hall.running() {
+			if mid {
+				d.proxy.OnUploadInFlight(func() { try(true) })
+			} else {
+				time.AfterFunc(time.Second, func() { try(false) })
+			}
+			return
+		}
+		done = true
+		d.hall.kill(time.Duration((0.5 + 1.5*rand.Float64()) * float64(time.Second)))
+		d.count(faultKillHall)
+		d.mu.Lock()
+		if mid {
+			d.midBatch++
+		}
+		d.mu.Unlock()
+		d.logf("killed the hall (mid-batch %v)", mid)
+	}
+	d.proxy.OnUploadInFlight(func() { try(true) })
+	time.AfterFunc(3*time.Second, func() { try(false) })
+}
+
+// converged: every terminal is up, has acknowledged its cases, has an
+// empty outbox and runs the newest catalogue.
+func (d *driver) converged() bool {
+	if !d.hall.running() {
+		return false
+	}
+	d.mu.Lock()
+	latest := d.published
+	d.mu.Unlock()
+	for _, t := range d.terms {
+		st, ok := t.status()
+		if !ok || !t.running() || t.capped || st.Acked < d.o.Cases || st.Pending > 0 || st.Parked > 0 || st.Catalog != latest {
+			return false
+		}
+	}
+	return true
+}

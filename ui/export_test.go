@@ -1,0 +1,185 @@
+package ui
+
+import (
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// NewForTest builds the kiosk without its wall-clock ticker: tests move a
+// kiosk.ManualClock and call Tick. Device events still arrive through
+// svc.Events(), handled one at a time.
+func NewForTest(app fyne.App, svc Services, opts Options) *Kiosk {
+	k := newKiosk(app, svc, opts)
+	q := &postQueue{}
+	k.post = q.add
+	testQueues.Store(k, q)
+	go k.pumpEvents()
+	return k
+}
+
+// postQueue holds background results until the test settles, so UI code
+// runs on the test's goroutine only (the test driver's fyne.Do would run
+// it on the background goroutine, racing the test).
+type postQueue struct {
+	mu sync.Mutex
+	fs []func()
+}
+
+func (q *postQueue) add(f func()) {
+	q.mu.Lock()
+	q.fs = append(q.fs, f)
+	q.mu.Unlock()
+}
+
+func (q *postQueue) take() []func() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	fs := q.fs
+	q.fs = nil
+	return fs
+}
+
+var testQueues sync.Map
+
+// Tick is one tick of the idle countdown and the clock.
+func (k *Kiosk) Tick() { k.tick() }
+
+// Settle waits for background calls (submit, print, lookups) to finish
+// and their results to be shown.
+func (k *Kiosk) Settle() {
+	q, _ := testQueues.Load(k)
+	for {
+		k.wg.Wait()
+		fs := q.(*postQueue).take()
+		if len(fs) == 0 {
+			return
+		}
+		for _, f := range fs {
+			f()
+		}
+	}
+}
+
+// HasSession reports whether a citizen session is open.
+func (k *Kiosk) HasSession() bool { return k.sess != nil }
+
+// OnHome reports whether the attract screen is showing.
+func (k *Kiosk) OnHome() bool {
+	_, ok := k.cur.(attract)
+	return ok
+}
+
+// TextSize is the theme's body text size now.
+func (k *Kiosk) TextSize() float32 { return k.th.Size("text") }
+
+// Tappables finds what a finger could tap with this label: buttons by
+// text and tiles by title, visible ones only, in screen order.
+func (k *Kiosk) Tappables(label string) []fyne.Tappable {
+	var out []fyne.Tappable
+	visit(k.win.Canvas().Content(), true, func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *widget.Button:
+			if x.Text == label {
+				out = append(out, x)
+			}
+		case *tile:
+			if x.Title == label {
+				out = append(out, x)
+			}
+		}
+	})
+	return out
+}
+
+// Corner is the technician gesture's tap target.
+func (k *Kiosk) Corner() fyne.Tappable {
+	var out fyne.Tappable
+	visit(k.win.Canvas().Content(), true, func(o fyne.CanvasObject) {
+		if h, ok := o.(*hotCorner); ok {
+			out = h
+		}
+	})
+	return out
+}
+
+// Entries are the visible text entries, in screen order.
+func (k *Kiosk) Entries() []*widget.Entry {
+	var out []*widget.Entry
+	visit(k.win.Canvas().Content(), true, func(o fyne.CanvasObject) {
+		if e, ok := o.(*kEntry); ok {
+			out = append(out, &e.Entry)
+		}
+	})
+	return out
+}
+
+// EntryWidget is the focusable widget of entry e as the canvas knows it.
+func (k *Kiosk) EntryWidget(e *widget.Entry) fyne.Focusable {
+	var out fyne.Focusable
+	visit(k.win.Canvas().Content(), false, func(o fyne.CanvasObject) {
+		if x, ok := o.(*kEntry); ok && &x.Entry == e {
+			out = x
+		}
+	})
+	return out
+}
+
+// Texts is every text on screen that a citizen can see.
+func (k *Kiosk) Texts() []string { return texts(k.win.Canvas().Content(), true) }
+
+// TextsIn is every text in o, hidden ones too.
+func TextsIn(o fyne.CanvasObject) []string { return texts(o, false) }
+
+// TextSizes maps each visible text to its size.
+func (k *Kiosk) TextSizes() map[string]float32 {
+	out := map[string]float32{}
+	visit(k.win.Canvas().Content(), true, func(o fyne.CanvasObject) {
+		if t, ok := o.(*canvas.Text); ok && t.Text != "" {
+			out[t.Text] = t.TextSize
+		}
+	})
+	return out
+}
+
+func texts(root fyne.CanvasObject, visibleOnly bool) []string {
+	var out []string
+	visit(root, visibleOnly, func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *canvas.Text:
+			if x.Text != "" {
+				out = append(out, x.Text)
+			}
+		case *tile:
+			out = append(out, x.Title, x.Sub)
+		case *textLine:
+			out = append(out, x.Text)
+		case *kEntry:
+			out = append(out, x.Text)
+		}
+	})
+	return out
+}
+
+func visit(o fyne.CanvasObject, visibleOnly bool, f func(fyne.CanvasObject)) {
+	if o == nil || (visibleOnly && !o.Visible()) {
+		return
+	}
+	f(o)
+	switch x := o.(type) {
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			visit(c, visibleOnly, f)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(x).Objects() {
+			visit(c, visibleOnly, f)
+		}
+	}
+}
+
+// Identified reports whether a citizen is identified.
+func (k *Kiosk) Identified() bool { return k.identity() != nil }

@@ -1,0 +1,128 @@
+package ui_test
+
+import (
+	"strings"
+	"testing"
+	"unicode"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"govkiosk/ui"
+	"govkiosk/ui/uitest"
+)
+
+// kioskTest is one kiosk on a headless test app, over the fake services.
+type kioskTest struct {
+	t   *testing.T
+	k   *ui.Kiosk
+	svc *uitest.Services
+	w   fyne.Window
+}
+
+func newKioskTest(t *testing.T, opts ui.Options, setup ...func(*uitest.Services)) *kioskTest {
+	t.Helper()
+	app := test.NewTempApp(t)
+	svc := uitest.New()
+	for _, f := range setup {
+		f(svc)
+	}
+	k := ui.NewForTest(app, svc, opts)
+	t.Cleanup(k.Close)
+	w := k.Window()
+	w.Resize(opts.Orientation.Size())
+	return &kioskTest{t: t, k: k, svc: svc, w: w}
+}
+
+// tap taps the only visible button or tile with this label (the first if
+// several) and waits for any work it started.
+func (kt *kioskTest) tap(label string) {
+	kt.t.Helper()
+	kt.tapN(label, 0)
+}
+
+func (kt *kioskTest) tapN(label string, i int) {
+	kt.t.Helper()
+	found := kt.k.Tappables(label)
+	if len(found) <= i {
+		kt.t.Fatalf("nothing to tap labelled %q on screen; texts: %q", label, kt.k.Texts())
+	}
+	test.Tap(found[i])
+	kt.k.Settle()
+}
+
+// tapPaged taps label, turning pages (下一页) until it shows.
+func (kt *kioskTest) tapPaged(label string) {
+	kt.t.Helper()
+	for i := 0; i < 20 && len(kt.k.Tappables(label)) == 0 && len(kt.k.Tappables("下一页")) > 0; i++ {
+		kt.tap("下一页")
+	}
+	kt.tap(label)
+}
+
+// typeKeys taps on-screen keys one by one.
+func (kt *kioskTest) typeKeys(keys ...string) {
+	kt.t.Helper()
+	for _, key := range keys {
+		kt.tap(key)
+	}
+}
+
+func (kt *kioskTest) has(s string) bool {
+	for _, x := range kt.k.Texts() {
+		if strings.Contains(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func (kt *kioskTest) mustSee(ss ...string) {
+	kt.t.Helper()
+	for _, s := range ss {
+		if !kt.has(s) {
+			kt.t.Fatalf("screen does not show %q; texts: %q", s, kt.k.Texts())
+		}
+	}
+}
+
+func (kt *kioskTest) mustNotSee(ss ...string) {
+	kt.t.Helper()
+	for _, s := range ss {
+		if kt.has(s) {
+			kt.t.Fatalf("screen shows %q; texts: %q", s, kt.k.Texts())
+		}
+	}
+}
+
+// focus touches the i-th entry, bringing up its keyboard.
+func (kt *kioskTest) focus(i int) {
+	kt.t.Helper()
+	kt.w.Canvas().Focus(kt.entry(i))
+}
+
+// entry is the i-th visible entry.
+func (kt *kioskTest) entry(i int) fyne.Focusable {
+	kt.t.Helper()
+	es := kt.k.Entries()
+	if len(es) <= i {
+		kt.t.Fatalf("only %d entries on screen", len(es))
+	}
+	return kt.k.EntryWidget(es[i])
+}
+
+func (kt *kioskTest) typeInto(i int, s string) {
+	kt.t.Helper()
+	e := kt.entry(i)
+	kt.w.Canvas().Focus(e) // a finger on the entry: the driver focuses it on mouse-down
+	test.Type(e, s)
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}

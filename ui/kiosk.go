@@ -1,0 +1,591 @@
+// Package ui holds the kiosk's Fyne screens. Screens show what the domain
+// (package kiosk) decides and ask the rest of the kiosk for everything else
+// through Services; they do no I/O of their own. Work that may block (a
+// device, the network, the store) runs on a goroutine and comes back to the
+// UI with fyne.Do (Kiosk.background): that is the one bridge.
+package ui
+
+import (
+	"image/color"
+
+	"context"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"govkiosk/kiosk"
+	"govkiosk/kiosk/search"
+)
+
+// Orientation is how the screen is mounted.
+type Orientation int
+
+const (
+	Portrait  Orientation = iota // 1080 × 1920, the usual floor-standing kiosk
+	Landscape                    // 1920 × 1080, desk and wall units
+)
+
+// Size is the screen size the layouts are made for.
+func (o Orientation) Size() fyne.Size {
+	if o == Landscape {
+		return fyne.NewSize(1920, 1080)
+	}
+	return fyne.NewSize(1080, 1920)
+}
+
+// Options configure the kiosk window.
+type Options struct {
+	Orientation Orientation
+	// Fullscreen opens the window full screen and undecorated; off, it is a
+	// window of the orientation's size (development).
+	Fullscreen bool
+	// HideCursor hides the mouse pointer: a touch screen has none.
+	HideCursor bool
+	// Language is the default language, "zh" (the default) or "en". Each
+	// new citizen starts in it.
+	Language string
+	// Elderly starts every session in 长辈模式.
+	Elderly bool
+	// OnTechnicianGesture is called on five taps in the top-left corner
+	// within three seconds (maintenance mode asks for the PIN). Nothing else
+	// closes or leaves the kiosk window.
+	OnTechnicianGesture func()
+	// Capture scans paper materials; nil offers no scanning (only
+	// 电子证照免提交 and 稍后补交).
+	Capture MaterialCapture
+}
+
+// MaterialCapture captures the pages of one paper material with a document
+// scanner or camera. It may block for a bounded time; errors carry a
+// citizen message (see Message). Pages are JPEG bytes for
+// kiosk.Run.ChooseMaterial(id, kiosk.MaterialScanned, pages).
+type MaterialCapture interface {
+	Capture(ctx context.Context, m kiosk.Material) ([][]byte, error)
+}
+
+// countdownFrom is when the idle countdown appears.
+const countdownFrom = 30 * time.Second
+
+// workTimeout bounds one background call to a device, the store or the hall.
+const workTimeout = 60 * time.Second
+
+// Kiosk is the kiosk window and everything on it: the screens, the
+// citizen's session and the bridge from device events to the UI.
+type Kiosk struct {
+	app  fyne.App
+	svc  Services
+	opts Options
+	win  fyne.Window
+	th   *kioskTheme
+
+	lang    string
+	elderly bool
+	online  bool
+	devices map[string]DeviceState
+
+	cat   *kiosk.Catalog
+	index *search.Index
+
+	sess  *kiosk.Session
+	cur   screen
+	stack []screen
+
+	notice      string
+	noticeUntil time.Time
+	taps        []time.Time
+
+	// working counts background calls in flight. While one runs, the
+	// session is not ended under it (a Run is not safe for concurrent use):
+	// an end asked for meanwhile waits in pendingEnd.
+	working    int
+	pendingEnd bool
+	wg         sync.WaitGroup
+	// post brings a background result to the UI goroutine: fyne.Do, or a
+	// queue that tests drain on their own goroutine.
+	post func(func())
+
+	main      *fyne.Container
+	top       *fyne.Container
+	body      *fyne.Container
+	bottom    *fyne.Container
+	layer     *fyne.Container
+	clockText *canvas.Text
+	focus     fyne.Focusable
+	rendering bool
+	overlay   overlayKind
+	countText *canvas.Text
+
+	stop     chan struct{}
+	stopOnce sync.Once
+}
+
+// screen is one screen of the kiosk. content builds it afresh (after a
+// language or mode switch too), so its state lives in the screen value.
+type screen interface {
+	content(k *Kiosk) fyne.CanvasObject
+}
+
+// Optional screen behaviours.
+type (
+	// backHandler handles the footer's 返回 itself (a flow steps back).
+	backHandler interface{ back(k *Kiosk) bool }
+	// identityAware reacts to a citizen being identified on it.
+	identityAware interface{ identified(k *Kiosk) }
+	// scanAware takes a scanned code; false lets the kiosk handle it.
+	scanAware interface {
+		scanned(k *Kiosk, c ScannedCode) bool
+	}
+	// onlineAware is rebuilt when the network comes or goes.
+	onlineAware interface{ onlineMatters() }
+	// homeScreen marks the attract screen: no 返回 or 首页.
+	attract interface{ isHome() }
+)
+
+// New builds the kiosk window over svc and starts listening to its events.
+// Call Window().ShowAndRun() (or Show) to display it.
+func New(app fyne.App, svc Services, opts Options) *Kiosk {
+	k := newKiosk(app, svc, opts)
+	go k.pumpEvents()
+	go k.runTicker()
+	return k
+}
+
+func newKiosk(app fyne.App, svc Services, opts Options) *Kiosk {
+	if opts.Language != LangEN {
+		opts.Language = LangZH
+	}
+	k := &Kiosk{
+		app: app, svc: svc, opts: opts,
+		lang: opts.Language, elderly: opts.Elderly,
+		th:      &kioskTheme{elderly: opts.Elderly},
+		online:  svc.Online(),
+		devices: map[string]DeviceState{},
+		stop:    make(chan struct{}),
+		post:    fyne.Do,
+	}
+	for _, d := range svc.Devices() {
+		k.devices[d.Device] = d
+	}
+	app.Settings().SetTheme(k.th)
+	k.win = app.NewWindow(T(k.lang, "app.title"))
+	k.win.SetPadded(false)
+	// Only the technician's maintenance mode closes the kiosk (Close).
+	k.win.SetCloseIntercept(func() {})
+	k.win.Resize(opts.Orientation.Size())
+	k.win.SetFixedSize(true)
+	if opts.Fullscreen {
+		k.win.SetFullScreen(true)
+	}
+	k.top = container.New(colLayout{})
+	k.body = container.NewStack()
+	k.bottom = container.NewStack()
+	k.layer = container.NewStack()
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameBackground))
+	k.main = container.NewBorder(k.top, k.bottom, nil, nil, k.body)
+	corner := newHotCorner(k.cornerTap)
+	root := fyne.CanvasObject(container.NewStack(bg, k.main, k.layer, container.NewWithoutLayout(corner)))
+	if opts.HideCursor {
+		root = newNoCursor(root)
+	}
+	k.win.SetContent(root)
+	k.cur = &homeScreen{}
+	k.render()
+	return k
+}
+
+// Window is the kiosk's window.
+func (k *Kiosk) Window() fyne.Window { return k.win }
+
+// EndSession ends the citizen's session now, wiping everything it held,
+// and shows the attract screen (maintenance mode calls it before it
+// takes over the screen).
+func (k *Kiosk) EndSession() { k.endSession() }
+
+// Close stops listening to events and closes the window. It is for
+// maintenance mode and the app's shutdown; citizens cannot reach it.
+func (k *Kiosk) Close() {
+	k.stopOnce.Do(func() { close(k.stop) })
+	k.endSession()
+	k.win.SetCloseIntercept(nil)
+	k.win.Close()
+}
+
+// pumpEvents hands device events to the UI one at a time, in order: the
+// next is read only once the last has been handled.
+func (k *Kiosk) pumpEvents() {
+	events := k.svc.Events()
+	for {
+		select {
+		case <-k.stop:
+			return
+		case e, ok := <-events:
+			if !ok {
+				return
+			}
+			fyne.DoAndWait(func() { k.handle(e) })
+		}
+	}
+}
+
+// runTicker drives the clock on screen and the idle countdown. The tick
+// only says "look again"; times come from svc.Clock().
+func (k *Kiosk) runTicker() {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-k.stop:
+			return
+		case <-t.C:
+			fyne.Do(k.tick)
+		}
+	}
+}
+
+func (k *Kiosk) now() time.Time { return k.svc.Clock().Now() }
+
+// render rebuilds the chrome and the current screen.
+func (k *Kiosk) render() {
+	k.rendering = true
+	k.cat, k.index = k.svc.Catalog()
+	c := k.cur.content(k)
+	k.body.Objects = []fyne.CanvasObject{inset(c, 16, 28)}
+	k.renderChrome() // lays the frame out again, the new body with it
+	k.rendering = false
+	k.flushFocus()
+}
+
+func (k *Kiosk) flushFocus() {
+	if f := k.focus; f != nil {
+		k.focus = nil
+		k.win.Canvas().Focus(f)
+	}
+}
+
+// focusLater focuses f once the screen being built is on the window.
+func (k *Kiosk) focusLater(f fyne.Focusable) { k.focus = f }
+
+// open shows s, remembering the current screen for 返回.
+func (k *Kiosk) open(s screen) {
+	k.touch()
+	k.stack = append(k.stack, k.cur)
+	k.cur = s
+	k.render()
+}
+
+// replace shows s instead of the current screen.
+func (k *Kiosk) replace(s screen) {
+	k.cur = s
+	k.render()
+}
+
+// back goes to the previous screen (or lets the screen step back itself).
+func (k *Kiosk) back() {
+	k.touch()
+	if b, ok := k.cur.(backHandler); ok && b.back(k) {
+		return
+	}
+	if n := len(k.stack); n > 0 {
+		k.cur = k.stack[n-1]
+		k.stack = k.stack[:n-1]
+		k.render()
+		return
+	}
+	k.goHome()
+}
+
+// goHome shows the home screen; the session goes on.
+func (k *Kiosk) goHome() {
+	k.stack = nil
+	k.cur = &homeScreen{}
+	k.render()
+}
+
+// touch records that the citizen is there: it starts a session on the
+// first interaction and pushes the idle deadline back.
+func (k *Kiosk) touch() {
+	if k.sess == nil {
+		s := kiosk.StartSession(k.svc.Clock(), k.svc.IdleTimeout())
+		k.sess = s
+		s.OnEnd(func() { k.sessionEnded() })
+	}
+	k.sess.Touch()
+	if k.overlay == ovCountdown {
+		k.closeOverlay()
+	}
+	if k.notice != "" {
+		k.notice = ""
+	}
+}
+
+// onEnd registers f to run when the current session ends: screens that
+// showed citizen data clear it there.
+func (k *Kiosk) onEnd(f func()) {
+	if k.sess != nil {
+		k.sess.OnEnd(f)
+	}
+}
+
+// identity is the identified citizen, or nil.
+func (k *Kiosk) identity() *kiosk.Identity {
+	if k.sess == nil {
+		return nil
+	}
+	return k.sess.Identity()
+}
+
+func (k *Kiosk) endSession() {
+	if k.working > 0 {
+		k.pendingEnd = true
+		return
+	}
+	if s := k.sess; s != nil {
+		s.End() // runs sessionEnded
+		return
+	}
+	k.resetForNextCitizen()
+}
+
+// sessionEnded runs as the session's first OnEnd hook: the session has
+// wiped identity and runs; the screens registered after it wipe what they
+// showed; the next citizen gets the attract screen in the default
+// language and mode.
+func (k *Kiosk) sessionEnded() {
+	k.sess = nil
+	k.resetForNextCitizen()
+}
+
+func (k *Kiosk) resetForNextCitizen() {
+	k.taps = nil
+	k.closeOverlay()
+	k.lang = k.opts.Language
+	if k.elderly != k.opts.Elderly {
+		k.setElderly(k.opts.Elderly)
+	}
+	k.stack = nil
+	k.cur = &homeScreen{}
+	k.render()
+}
+
+func (k *Kiosk) setElderly(on bool) {
+	k.elderly = on
+	k.th = &kioskTheme{elderly: on}
+	k.app.Settings().SetTheme(k.th)
+}
+
+func (k *Kiosk) setLanguage(lang string) {
+	k.lang = lang
+	k.win.SetTitle(T(lang, "app.title"))
+}
+
+// tick updates the clock and runs the idle countdown.
+func (k *Kiosk) tick() {
+	now := k.now()
+	if k.clockText != nil {
+		k.clockText.Text = now.Format("15:04")
+		k.clockText.Refresh()
+	}
+	if k.notice != "" && now.After(k.noticeUntil) {
+		k.notice = ""
+		if _, ok := k.cur.(attract); ok {
+			k.render()
+		}
+	}
+	if k.sess == nil || k.working > 0 {
+		return
+	}
+	rem := k.sess.Remaining()
+	switch {
+	case rem <= 0:
+		k.endSession()
+	case rem <= countdownFrom:
+		k.showCountdown(rem)
+	}
+}
+
+// background runs work off the UI goroutine under a busy overlay, then
+// done on the UI goroutine, unless the citizen has left meanwhile.
+func (k *Kiosk) background(busy string, work func(ctx context.Context) error, done func(error)) {
+	k.working++
+	if busy != "" {
+		k.showBusy(busy)
+	}
+	sess := k.sess
+	k.wg.Add(1)
+	go func() {
+		defer k.wg.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), workTimeout)
+		err := work(ctx)
+		cancel()
+		k.post(func() {
+			k.working--
+			if k.overlay == ovBusy && k.working == 0 {
+				k.closeOverlay()
+			}
+			if k.pendingEnd && k.working == 0 {
+				k.pendingEnd = false
+				k.endSession()
+				return
+			}
+			if sess != k.sess {
+				return
+			}
+			if k.sess != nil {
+				k.sess.Touch()
+			}
+			done(err)
+		})
+	}()
+}
+
+// handle is where every device and network event arrives, on the UI
+// goroutine.
+func (k *Kiosk) handle(e Event) {
+	switch e.Kind {
+	case EventCardPlaced:
+		k.cardPlaced(e.Identity)
+	case EventCardRemoved:
+		k.cardRemoved()
+	case EventCardFailed:
+		if k.sess != nil {
+			k.sess.Touch() // the citizen is there, trying
+		}
+		msg := e.Message
+		if msg == "" {
+			msg = k.t("card.failDefault")
+		}
+		k.showMessage(k.t("card.failTitle"), msg+"\n"+k.t("card.failHint"))
+	case EventScan:
+		k.scanned(e)
+	case EventDevice:
+		k.devices[e.Device.Device] = e.Device
+		k.renderChrome()
+	case EventOnline:
+		if k.online != e.Online {
+			k.online = e.Online
+			if _, ok := k.cur.(onlineAware); ok {
+				k.render()
+			} else {
+				k.renderChrome()
+			}
+		}
+	}
+}
+
+func (k *Kiosk) cardPlaced(id *kiosk.Identity) {
+	if id == nil {
+		return
+	}
+	if err := id.Check(k.now()); err != nil {
+		id.Wipe()
+		k.showMessage(k.t("card.failTitle"), Message(err))
+		return
+	}
+	if cur := k.identity(); cur != nil && cur.IDNumber != id.IDNumber {
+		// Someone else's card: the previous citizen's session ends first.
+		k.endSession()
+	}
+	k.touch()
+	k.sess.SetIdentity(id)
+	if k.overlay == ovMessage {
+		k.closeOverlay()
+	}
+	if s, ok := k.cur.(identityAware); ok {
+		s.identified(k)
+		return
+	}
+	k.render()
+}
+
+func (k *Kiosk) cardRemoved() {
+	id := k.identity()
+	if id == nil || id.Source == "qrcode" {
+		return
+	}
+	k.endSession()
+	k.notice = k.t("notice.cardRemoved")
+	k.noticeUntil = k.now().Add(15 * time.Second)
+	k.render()
+}
+
+func (k *Kiosk) scanned(e Event) {
+	c := e.Code
+	if s, ok := k.cur.(scanAware); ok && s.scanned(k, c) {
+		return
+	}
+	switch {
+	case c.EID && e.Identity != nil:
+		e.Identity.Source = "qrcode"
+		k.cardPlaced(e.Identity)
+	case c.CaseNumber != "":
+		p := newProgressByNumber(c.CaseNumber)
+		k.open(p)
+		p.lookup(k)
+	case c.EID:
+		k.showMessage(k.t("scan.unknownTitle"), k.t("scan.eidUnsupported"))
+	case e.Message != "":
+		k.showMessage(k.t("scan.unknownTitle"), e.Message)
+	default:
+		k.showMessage(k.t("scan.unknownTitle"), k.t("scan.unknown"))
+	}
+}
+
+// cornerTap counts taps in the top-left corner: five within three seconds
+// is the technician's gesture.
+func (k *Kiosk) cornerTap() {
+	now := k.now()
+	keep := k.taps[:0]
+	for _, t := range k.taps {
+		if now.Sub(t) < 3*time.Second {
+			keep = append(keep, t)
+		}
+	}
+	k.taps = append(keep, now)
+	if len(k.taps) >= 5 {
+		k.taps = nil
+		if k.opts.OnTechnicianGesture != nil {
+			k.opts.OnTechnicianGesture()
+		}
+	}
+}
+
+// hotCorner is the invisible tap target of the technician gesture.
+type hotCorner struct {
+	widget.BaseWidget
+	tapped func()
+}
+
+func newHotCorner(tapped func()) *hotCorner {
+	h := &hotCorner{tapped: tapped}
+	h.ExtendBaseWidget(h)
+	h.Resize(fyne.NewSize(120, 100))
+	return h
+}
+
+func (h *hotCorner) Tapped(*fyne.PointEvent) { h.tapped() }
+
+func (h *hotCorner) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
+}
+
+// noCursor hides the mouse pointer over the whole window.
+type noCursor struct {
+	widget.BaseWidget
+	content fyne.CanvasObject
+}
+
+func newNoCursor(c fyne.CanvasObject) *noCursor {
+	n := &noCursor{content: c}
+	n.ExtendBaseWidget(n)
+	return n
+}
+
+func (n *noCursor) Cursor() desktop.Cursor { return desktop.HiddenCursor }
+
+func (n *noCursor) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(n.content) }
