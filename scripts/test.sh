@@ -33,3 +33,6 @@ if [ "$fuzztime" != 0 ]; then
 ./drivers/scanner FuzzClassify
 LIST
 fi
+
+# The .deb installs and removes cleanly (as root; skipped otherwise).
+scripts/test-deb.sh
