@@ -183,3 +183,8 @@ func visit(o fyne.CanvasObject, visibleOnly bool, f func(fyne.CanvasObject)) {
 
 // Identified reports whether a citizen is identified.
 func (k *Kiosk) Identified() bool { return k.identity() != nil }
+
+// WrapText is wrapText at the theme's body size.
+func WrapText(s string, width float32) []string {
+	return wrapText(s, sizeText, fyne.TextStyle{}, width)
+}

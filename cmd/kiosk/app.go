@@ -158,7 +158,7 @@ func (a *app) LookupCase(ctx context.Context, number string) (*ui.CaseView, erro
 	}
 	var view *ui.CaseView
 	if local != nil {
-		view = &ui.CaseView{Number: local.Number, ItemName: local.ItemName, MaskedName: local.MaskedName,
+		view = &ui.CaseView{ID: local.ID, Number: local.Number, ItemName: local.ItemName, MaskedName: local.MaskedName,
 			SubmittedAt: local.SubmittedAt, PromisedDate: local.PromisedDate, Status: local.Status,
 			Timeline: local.Timeline, Evaluated: local.Evaluation != nil}
 		if !local.SyncedAt.IsZero() {
@@ -212,7 +212,7 @@ func (a *app) CasesOf(ctx context.Context, id *kiosk.Identity) ([]*ui.CaseView, 
 	}
 	out := make([]*ui.CaseView, 0, len(cases))
 	for _, c := range cases {
-		v := &ui.CaseView{Number: c.Number, ItemName: c.ItemName, MaskedName: c.MaskedName,
+		v := &ui.CaseView{ID: c.ID, Number: c.Number, ItemName: c.ItemName, MaskedName: c.MaskedName,
 			SubmittedAt: c.SubmittedAt, PromisedDate: c.PromisedDate, Status: c.Status}
 		if !c.SyncedAt.IsZero() {
 			v.UpdatedAt = c.StatusAt

@@ -20,11 +20,6 @@ func TestSoakShort(t *testing.T) {
 	o := defaultOptions()
 	o.Terminals, o.Cases, o.Faults, o.Duration, o.Seed = 5, 20, 30, 25*time.Second, 8
 	o.ConvergeTimeout = 40 * time.Second
-	// No 好差评 here until sync/client is fixed: an evaluation that meets a
-	// failed case upload crashes the client or is parked for good
-	// (sync/soak/evaluation_order_test.go), and whether a short run meets
-	// that is chance. make soak rates half the cases and fails on it.
-	o.Evaluate = 0
 	var out bytes.Buffer
 	rep, err := Run(ctx, o, &out)
 	t.Log("\n" + out.String())
@@ -46,6 +41,9 @@ func TestSoakShort(t *testing.T) {
 	}
 	if rep.Acknowledged != o.Terminals*o.Cases || rep.Delivered != rep.Acknowledged {
 		t.Errorf("acknowledged %d, delivered %d; want %d each", rep.Acknowledged, rep.Delivered, o.Terminals*o.Cases)
+	}
+	if rep.Rated == 0 || rep.RatingsIn != rep.Rated {
+		t.Errorf("evaluations: %d stored at terminals, %d at the hall", rep.Rated, rep.RatingsIn)
 	}
 	for _, k := range allKinds() {
 		if rep.Faults[k] == 0 && k != "kill_terminal_"+stallCatalogInstal {
