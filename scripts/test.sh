@@ -26,6 +26,9 @@ if [ "$fuzztime" != 0 ]; then
 ./kiosk/ime FuzzLoad
 ./drivers/printer FuzzDecodeStatus
 ./drivers/sim FuzzParseESCPOS
+./sync/hall FuzzDecodeCases
+./sync/hall FuzzDecodeHeartbeat
+./sync/client FuzzVerifyCatalog
 ./drivers/idcard FuzzReadFrame
 ./drivers/idcard FuzzDecodeText
 ./drivers/scanner FuzzKeyboardReports
