@@ -126,6 +126,13 @@ func (p *asyncPort) pump(bufSize int) {
 }
 
 func (p *asyncPort) Read(b []byte) (int, error) {
+	select {
+	case <-p.closed:
+		// Checked first: after Close the reader goroutine's own error
+		// ("file already closed") races the closed channel in the select.
+		return 0, ErrClosed
+	default:
+	}
 	if len(p.pending) == 0 {
 		t := time.NewTimer(p.timeout)
 		defer t.Stop()
@@ -136,6 +143,11 @@ func (p *asyncPort) Read(b []byte) (int, error) {
 			return 0, ErrClosed
 		case err := <-p.errc:
 			p.errc <- err // keep reporting it
+			select {
+			case <-p.closed:
+				return 0, ErrClosed
+			default:
+			}
 			return 0, fmt.Errorf("%s: %w", p.name, err)
 		case <-t.C:
 			return 0, ErrTimeout
