@@ -194,7 +194,12 @@ func (s *Store) CaseByNumber(ctx context.Context, number string) (*CaseSummary, 
 
 // RecentCases lists the newest cases first, at most limit.
 func (s *Store) RecentCases(ctx context.Context, limit int) ([]*CaseSummary, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+summaryCols+` FROM cases ORDER BY terminal_seq DESC LIMIT ?`, limit)
+	return s.summaries(ctx, `ORDER BY terminal_seq DESC LIMIT ?`, limit)
+}
+
+// summaries runs a query for case summaries; tail is what follows FROM cases.
+func (s *Store) summaries(ctx context.Context, tail string, args ...any) ([]*CaseSummary, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+summaryCols+` FROM cases `+tail, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -270,18 +275,5 @@ func (s *Store) CasesByApplicant(ctx context.Context, idNumber string) ([]*CaseS
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+summaryCols+` FROM cases WHERE applicant_key = ? ORDER BY terminal_seq DESC`, key)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*CaseSummary
-	for rows.Next() {
-		c, err := scanSummary(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return s.summaries(ctx, `WHERE applicant_key = ? ORDER BY terminal_seq DESC`, key)
 }
