@@ -29,8 +29,8 @@ deb: deps
 # The soak (issue 8): real hall and terminal processes on loopback, a
 # fault proxy, kill -9, full disks and device faults; the last line of its
 # output is the JSON report. SOAK_FLAGS overrides the size, e.g.
-#   make soak SOAK_FLAGS='-terminals 200 -cases 50 -faults 1800 -duration 10m'
-SOAK_FLAGS ?= -terminals 50 -cases 50 -faults 900 -duration 3m
+#   make soak SOAK_FLAGS='-terminals 20 -cases 20 -faults 200 -duration 1m'
+SOAK_FLAGS ?= -terminals 200 -cases 50 -faults 2400 -duration 10m -long-cut 2m -min-per-group 500 -max-converge 30s
 .PHONY: soak
 soak: deps
 	go run ./cmd/soak $(SOAK_FLAGS)

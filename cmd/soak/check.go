@@ -26,6 +26,7 @@ type Summary struct {
 	Lost            int            `json:"lost"`
 	Duplicated      int            `json:"duplicated"`
 	Faults          map[string]int `json:"faults"`
+	FaultGroups     map[string]int `json:"fault_groups"` // faults summed by the issue's kinds: network, power, disk, devices
 	ConvergeSeconds float64        `json:"converge_seconds"`
 	PeakOutbox      int            `json:"peak_outbox"`
 }
@@ -172,9 +173,22 @@ func (d *driver) check(ctx context.Context, converged time.Time) (*Report, error
 	default:
 		r.ConvergeSeconds = float64(converged.Sub(last).Milliseconds()) / 1000
 	}
+	if d.o.MaxConverge > 0 && r.ConvergeSeconds > d.o.MaxConverge.Seconds() {
+		r.Violations = append(r.Violations, fmt.Sprintf("converged %.1f s after the last fault; the limit is %s", r.ConvergeSeconds, d.o.MaxConverge))
+	}
 	total := 0
-	for _, v := range r.Faults {
+	r.FaultGroups = map[string]int{}
+	for _, g := range faultGroups {
+		r.FaultGroups[g] = 0
+	}
+	for k, v := range r.Faults {
 		total += v
+		r.FaultGroups[groupOf(k)] += v
+	}
+	for _, g := range faultGroups {
+		if r.FaultGroups[g] < d.o.MinPerGroup {
+			r.Violations = append(r.Violations, fmt.Sprintf("only %d %s faults were injected; the run asked for at least %d", r.FaultGroups[g], g, d.o.MinPerGroup))
+		}
 	}
 	r.Info = append(r.Info,
 		fmt.Sprintf("%d faults injected; %d of %d hall kills hit an upload in flight", total, r.MidBatch, r.Faults[faultKillHall]),

@@ -32,6 +32,14 @@ func (t *terminal) citizens(ctx context.Context, d *devices) {
 		return
 	}
 	defer evaluated.Close()
+	// Citizens come once the whole fleet is up and the window is open, so
+	// the first terminals to start do not finish before the faults begin.
+	for ctx.Err() == nil {
+		if _, ok := t.windowEnd(); ok {
+			break
+		}
+		sleep(ctx, 200*time.Millisecond)
+	}
 	for ctx.Err() == nil && t.acked.Load() < int64(t.f.cases) {
 		if t.capped {
 			sleep(ctx, 100*time.Millisecond) // a queue forms at the kiosk while its disk fills

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -29,6 +30,16 @@ type Options struct {
 	// Evaluate is the fraction of citizens who rate their case (好差评).
 	Evaluate float64
 	Verbose  bool
+	// LongCut, if set, is how long one cut of the hall lasts (the others
+	// last seconds): terminals work offline for minutes and catch up.
+	LongCut time.Duration
+	// MinPerGroup fails the run when fewer faults of a group (network,
+	// power, disk, devices) were injected: a soak that planned faults but
+	// could not apply them proves less than it claims.
+	MinPerGroup int
+	// MaxConverge fails the run when convergence after the last fault took
+	// longer; 0: no limit beyond ConvergeTimeout.
+	MaxConverge time.Duration
 }
 
 func defaultOptions() Options {
@@ -61,6 +72,32 @@ func allKinds() []string {
 		ks = append(ks, "kill_terminal_"+s)
 	}
 	return append(ks, terminalKinds...)
+}
+
+// The four kinds of fault. A -faults budget is split evenly
+// between the groups, then between the kinds of each group, so a run with
+// many kinds of network fault does not starve the disk of its share.
+const (
+	groupNetwork = "network"
+	groupPower   = "power"
+	groupDisk    = "disk"
+	groupDevices = "devices"
+)
+
+var faultGroups = []string{groupNetwork, groupPower, groupDisk, groupDevices}
+
+// groupOf is the group of a fault kind.
+func groupOf(kind string) string {
+	switch {
+	case strings.HasPrefix(kind, "net_"), kind == "terminal_offline":
+		return groupNetwork
+	case strings.HasPrefix(kind, "kill_"):
+		return groupPower
+	case kind == faultDiskFull:
+		return groupDisk
+	default:
+		return groupDevices
+	}
 }
 
 // planned is one driver action at an offset into the fault window.
@@ -155,8 +192,7 @@ func (d *driver) run(ctx context.Context) (*Report, error) {
 
 	plan, budgets := d.plan()
 	start := time.Now()
-	faultsUntil := start.Add(d.o.Duration + 30*time.Second) // enrolment comes first; fixed below
-	if err := d.startTerminals(ctx, "http://"+ln.Addr().String(), budgets, &faultsUntil); err != nil {
+	if err := d.startTerminals(ctx, "http://"+ln.Addr().String(), budgets); err != nil {
 		d.stopTerminals()
 		return nil, err
 	}
@@ -164,6 +200,12 @@ func (d *driver) run(ctx context.Context) (*Report, error) {
 	fmt.Fprintf(d.out, "soak: %d terminals enrolled and running in %s\n", len(d.terms), time.Since(start).Round(time.Millisecond))
 
 	window := time.Now()
+	end := strconv.FormatInt(window.Add(d.o.Duration).UnixMilli(), 10)
+	for _, t := range d.terms {
+		if err := os.WriteFile(filepath.Join(t.dir, fileWindow), []byte(end), 0o644); err != nil {
+			return nil, err
+		}
+	}
 	sort.Slice(plan, func(i, j int) bool { return plan[i].at < plan[j].at })
 	err = d.loop(ctx, func(now time.Time) bool {
 		for len(plan) > 0 && now.Sub(window) >= plan[0].at && time.Since(now) < 100*time.Millisecond {
@@ -241,17 +283,33 @@ func freeAddr() (string, error) {
 	return ln.Addr().String(), nil
 }
 
-// plan spreads the fault budget over every kind (each gets its share, the
-// remainder goes to kinds drawn at random) and over the window.
+// spread deals total out over list: each gets its share, the remainder
+// goes to entries drawn at random.
+func (d *driver) spread(total int, list []string, into map[string]int) {
+	for i := range total {
+		if i < total/len(list)*len(list) {
+			into[list[i%len(list)]]++
+		} else {
+			into[list[d.rnd.IntN(len(list))]]++
+		}
+	}
+}
+
+// plan spreads the fault budget over the groups, each group's share over
+// its kinds, and the faults over the window.
 func (d *driver) plan() ([]planned, map[int]map[string]int) {
 	kinds := allKinds()
+	perGroup := map[string]int{}
+	d.spread(d.o.Faults, faultGroups, perGroup)
 	n := map[string]int{}
-	for i := 0; i < d.o.Faults; i++ {
-		if i < d.o.Faults/len(kinds)*len(kinds) {
-			n[kinds[i%len(kinds)]]++
-		} else {
-			n[kinds[d.rnd.IntN(len(kinds))]]++
+	for _, g := range faultGroups {
+		var ks []string
+		for _, k := range kinds {
+			if groupOf(k) == g {
+				ks = append(ks, k)
+			}
 		}
+		d.spread(perGroup[g], ks, n)
 	}
 	at := func() time.Duration {
 		return time.Duration((0.05 + 0.8*d.rnd.Float64()) * float64(d.o.Duration))
@@ -269,6 +327,16 @@ func (d *driver) plan() ([]planned, map[int]map[string]int) {
 				when = when * 3 / 4
 			}
 			plan = append(plan, planned{at: when, kind: k})
+		}
+	}
+	if d.o.LongCut > 0 && n[string(faultproxy.Cut)] > 0 {
+		// One of the cuts is the long one, early enough in the window that
+		// the terminals' backlog drains before the window ends.
+		for i := range plan {
+			if plan[i].kind == string(faultproxy.Cut) {
+				plan[i].at, plan[i].n = d.o.Duration/5, 1
+				break
+			}
 		}
 	}
 	// Catalogue installs: each publish asks a few terminals to stop inside
@@ -305,7 +373,7 @@ func contains(list []string, s string) bool {
 
 // startTerminals makes a code for each terminal, starts them all and waits
 // until each has enrolled and installed the first catalogue.
-func (d *driver) startTerminals(ctx context.Context, hallURL string, budgets map[int]map[string]int, faultsUntil *time.Time) error {
+func (d *driver) startTerminals(ctx context.Context, hallURL string, budgets map[int]map[string]int) error {
 	codes := make([]string, d.o.Terminals)
 	for i := range codes {
 		var err error
@@ -315,8 +383,6 @@ func (d *driver) startTerminals(ctx context.Context, hallURL string, budgets map
 	}
 	// Terminal-side faults stop with the window, which starts once all are up.
 	interval := time.Duration(float64(d.o.Duration) * 0.8 / float64(d.o.Cases))
-	est := time.Now().Add(time.Duration(d.o.Terminals)*40*time.Millisecond + 3*time.Second)
-	*faultsUntil = est.Add(d.o.Duration)
 	for i := range d.o.Terminals {
 		dir := filepath.Join(d.dir, fmt.Sprintf("t%03d", i))
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -329,27 +395,44 @@ func (d *driver) startTerminals(ctx context.Context, hallURL string, budgets map
 		t := &termProc{proc: proc{name: fmt.Sprintf("terminal %d", i), logPath: filepath.Join(dir, "terminal.log")}, i: i, dir: dir,
 			args: []string{"-dir", dir, "-hall", hallURL, "-code", codes[i], "-name", fmt.Sprintf("soak-%03d", i),
 				"-cases", fmt.Sprint(d.o.Cases), "-interval", interval.String(), "-seed", fmt.Sprint(d.o.Seed + uint64(i)),
-				"-faults-until", fmt.Sprint(faultsUntil.UnixMilli()), "-evaluate", fmt.Sprint(d.o.Evaluate), "-budget", strings.Join(b, ",")}}
+				"-evaluate", fmt.Sprint(d.o.Evaluate), "-budget", strings.Join(b, ",")}}
 		if err := t.startTerminal(filepath.Join(d.bin, "soak"), 0); err != nil {
 			return err
 		}
 		d.terms = append(d.terms, t)
+		// Terminals start in waves: two hundred processes enrolling and
+		// installing a catalogue at once starve each other on two cores,
+		// and the fault window must not open on a half-started fleet.
+		if len(d.terms)%startWave == 0 || len(d.terms) == d.o.Terminals {
+			if err := d.waitReady(ctx, d.terms[(len(d.terms)-1)/startWave*startWave:]); err != nil {
+				return err
+			}
+		}
 	}
-	deadline := time.Now().Add(60*time.Second + time.Duration(d.o.Terminals)*200*time.Millisecond)
+	return nil
+}
+
+// startWave is how many terminals start together.
+const startWave = 20
+
+// waitReady waits until every terminal of terms has enrolled and installed
+// the first catalogue.
+func (d *driver) waitReady(ctx context.Context, terms []*termProc) error {
+	deadline := time.Now().Add(60*time.Second + time.Duration(len(terms))*time.Second)
 	for {
 		ready := 0
-		for _, t := range d.terms {
+		for _, t := range terms {
 			if st, ok := t.status(); ok && st.Enrolled && st.Catalog >= 1 {
 				ready++
 			} else if !t.running() {
 				return fmt.Errorf("%s died at start; see %s", t.name, t.logPath)
 			}
 		}
-		if ready == len(d.terms) {
+		if ready == len(terms) {
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("only %d of %d terminals enrolled and got a catalogue", ready, len(d.terms))
+			return fmt.Errorf("only %d of %d terminals of a start wave enrolled and got a catalogue", ready, len(terms))
 		}
 		select {
 		case <-ctx.Done():
@@ -465,8 +548,12 @@ func (d *driver) apply(p planned, catalogFile string) bool {
 	anyTerm := func(*termProc) bool { return true }
 	switch {
 	case p.kind == string(faultproxy.Cut):
-		d.proxy.CutFor(time.Duration((1 + 3*d.rnd.Float64()) * float64(time.Second)))
-		d.logf("hall cut off")
+		dur := time.Duration((1 + 3*d.rnd.Float64()) * float64(time.Second))
+		if p.n == 1 {
+			dur = d.o.LongCut
+		}
+		d.proxy.CutFor(dur)
+		d.logf("hall cut off for %s", dur)
 	case strings.HasPrefix(p.kind, "net_"):
 		d.proxy.Arm(faultproxy.Kind(p.kind))
 	case p.kind == faultKillTerminal:

@@ -41,6 +41,9 @@ func runDriver(args []string) int {
 	fs.DurationVar(&o.ConvergeTimeout, "converge-timeout", o.ConvergeTimeout, "how long to wait for convergence after the fault window")
 	fs.Float64Var(&o.Evaluate, "evaluate", o.Evaluate, "fraction of citizens who rate their case (好差评) after the receipt")
 	fs.BoolVar(&o.Verbose, "v", false, "log every fault as it is injected")
+	fs.DurationVar(&o.LongCut, "long-cut", o.LongCut, "cut the hall off once for this long (0: every cut lasts seconds)")
+	fs.IntVar(&o.MinPerGroup, "min-per-group", o.MinPerGroup, "fail unless at least this many network, power, disk and device faults were each injected")
+	fs.DurationVar(&o.MaxConverge, "max-converge", o.MaxConverge, "fail if convergence after the last fault takes longer (0: no limit)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

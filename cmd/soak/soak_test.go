@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +19,8 @@ func TestSoakShort(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 110*time.Second)
 	defer cancel()
 	o := defaultOptions()
-	o.Terminals, o.Cases, o.Faults, o.Duration, o.Seed = 5, 20, 30, 25*time.Second, 8
+	o.Terminals, o.Cases, o.Faults, o.Duration, o.Seed = 5, 20, 64, 25*time.Second, 8
+	o.MinPerGroup = 8
 	o.ConvergeTimeout = 40 * time.Second
 	var out bytes.Buffer
 	rep, err := Run(ctx, o, &out)
@@ -49,5 +51,41 @@ func TestSoakShort(t *testing.T) {
 		if rep.Faults[k] == 0 && k != "kill_terminal_"+stallCatalogInstal {
 			t.Errorf("no %s fault was injected", k)
 		}
+	}
+}
+
+// TestPlanSharesBudgetByGroup: the budget is split evenly between the four
+// kinds of fault the issue names, so the 500-of-every-kind target of
+// make soak is reachable whatever the number of network kinds.
+func TestPlanSharesBudgetByGroup(t *testing.T) {
+	o := defaultOptions()
+	o.Terminals, o.Faults, o.Duration, o.Seed, o.LongCut = 200, 2400, 10*time.Minute, 3, 2*time.Minute
+	d := &driver{o: o, rnd: rand.New(rand.NewPCG(o.Seed, o.Seed))}
+	plan, budgets := d.plan()
+	got := map[string]int{}
+	long := 0
+	for _, p := range plan {
+		switch {
+		case p.kind == faultPublish:
+			got[groupPower] += p.n // each publish asks n terminals to stop mid-install
+		default:
+			got[groupOf(p.kind)]++
+		}
+		if p.kind == "net_cut" && p.n == 1 {
+			long++
+		}
+	}
+	for _, b := range budgets {
+		for k, n := range b {
+			got[groupOf(k)] += n
+		}
+	}
+	for _, g := range faultGroups {
+		if got[g] != o.Faults/len(faultGroups) {
+			t.Errorf("%s: %d faults planned, want %d", g, got[g], o.Faults/len(faultGroups))
+		}
+	}
+	if long != 1 {
+		t.Errorf("%d long cuts planned, want 1", long)
 	}
 }

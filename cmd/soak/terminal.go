@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -39,6 +40,7 @@ const (
 	fileStall     = "stall"         // the driver asks: stop at this point and wait for kill -9
 	fileStalled   = "stalled"       // the terminal says: I am stopped there
 	fileInstalled = "installing"    // "<from> <to>": a catalogue install was stopped mid-transaction
+	fileWindow    = "window"        // the driver says: "<unix ms>", the end of the fault window, once every terminal is up
 )
 
 // Points where the driver can have a terminal stop and then kill it.
@@ -67,8 +69,7 @@ type terminalFlags struct {
 	cases                 int
 	interval              time.Duration
 	seed                  uint64
-	faultsUntil           int64 // unix ms; no faults of its own after it
-	capSlack              int   // >0: store capped at its size + this many pages
+	capSlack              int // >0: store capped at its size + this many pages
 	evaluate              float64
 	budget                map[string]int
 }
@@ -85,7 +86,6 @@ func runTerminal(args []string) int {
 	fs.IntVar(&f.cases, "cases", 10, "cases to acknowledge")
 	fs.DurationVar(&f.interval, "interval", time.Second, "mean time between citizens")
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed")
-	fs.Int64Var(&f.faultsUntil, "faults-until", 0, "unix ms after which the terminal makes no faults of its own")
 	fs.IntVar(&f.capSlack, "cap-slack", 0, "cap the store at its size plus this many pages (full disk)")
 	fs.Float64Var(&f.evaluate, "evaluate", 0, "fraction of citizens who rate their case (好差评) after the receipt")
 	fs.StringVar(&budget, "budget", "", "device and offline faults for this terminal's life: kind=n,…")
@@ -155,7 +155,7 @@ func (t *terminal) violation(format string, args ...any) {
 // want says whether to make a fault of kind now, spreading the life budget
 // over the cases still to come.
 func (t *terminal) want(kind string, left int) bool {
-	if time.Now().UnixMilli() > t.f.faultsUntil {
+	if end, ok := t.windowEnd(); !ok || time.Now().After(end) {
 		return false
 	}
 	t.evMu.Lock()
@@ -393,8 +393,16 @@ func (t *terminal) writeStatus(ctx context.Context) {
 // offlineLoop pulls the terminal's network cable for stretches, as a
 // township line does, until the fault window ends.
 func (t *terminal) offlineLoop(ctx context.Context, hc *http.Client) {
-	for ctx.Err() == nil && time.Now().UnixMilli() < t.f.faultsUntil {
-		left := time.Until(time.UnixMilli(t.f.faultsUntil))
+	for ctx.Err() == nil {
+		end, ok := t.windowEnd()
+		if !ok {
+			sleep(ctx, time.Second) // the fleet is still starting
+			continue
+		}
+		left := time.Until(end)
+		if left <= 0 {
+			return
+		}
 		sleep(ctx, time.Duration(t.randFloat()*float64(min(left, 4*time.Second))))
 		if !t.want("terminal_offline", 2) {
 			continue
@@ -405,6 +413,21 @@ func (t *terminal) offlineLoop(ctx context.Context, hc *http.Client) {
 		sleep(ctx, time.Duration((0.5+2.5*t.randFloat())*float64(time.Second)))
 		t.offline.Store(false)
 	}
+}
+
+// windowEnd is the end of the fault window, once the driver has opened it:
+// a terminal makes no faults of its own before every terminal is up, nor
+// after the window.
+func (t *terminal) windowEnd() (time.Time, bool) {
+	b, err := os.ReadFile(t.path(fileWindow))
+	if err != nil {
+		return time.Time{}, false
+	}
+	ms, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return time.UnixMilli(ms), true
 }
 
 func sleep(ctx context.Context, d time.Duration) {
