@@ -92,6 +92,7 @@ func (t *terminal) citizens(ctx context.Context, d *devices) {
 			}
 			continue
 		}
+		t.wake()
 		if point == stallBeforeAck {
 			t.stall(point)
 		}
@@ -128,6 +129,7 @@ func (t *terminal) rate(ctx context.Context, c *kiosk.Case, log *os.File) {
 		}
 		return
 	}
+	t.wake()
 	fmt.Fprintf(log, "%s %s\n", c.ID, c.Number)
 	if err := log.Sync(); err != nil {
 		t.violation("fsync %s: %v", fileEvaluated, err)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -102,7 +103,7 @@ func runTerminal(args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
-	t := &terminal{f: f, rnd: rand.New(rand.NewPCG(f.seed, uint64(time.Now().UnixNano())))}
+	t := &terminal{f: f, rnd: rand.New(rand.NewPCG(f.seed, uint64(time.Now().UnixNano()))), kick: make(chan struct{}, 1)}
 	if err := t.run(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "soak terminal:", err)
 		return 1
@@ -126,9 +127,15 @@ type terminal struct {
 	// inside the transaction it means to stop.
 	quiet sync.RWMutex
 
-	evMu   sync.Mutex
-	events *os.File
-	used   map[string]int // faults of each kind already made in earlier lives
+	// kick wakes the sync loop when a case or rating is stored, as the
+	// kiosk's client is kicked, so that an idle terminal need not poll its
+	// outbox often: two hundred of them polling starve a two-core machine.
+	kick chan struct{}
+
+	evMu       sync.Mutex
+	events     *os.File
+	lastStatus []byte
+	used       map[string]int // faults of each kind already made in earlier lives
 }
 
 func (t *terminal) path(name string) string { return filepath.Join(t.f.dir, name) }
@@ -286,13 +293,27 @@ func (t *terminal) syncLoop(ctx context.Context) {
 		t.quiet.RUnlock()
 		if now := time.Now(); now.After(nextCat) {
 			t.checkCatalog(ctx)
-			nextCat = now.Add(2 * time.Second)
+			nextCat = now.Add(5 * time.Second)
 		}
-		wait := 300 * time.Millisecond
+		wait := time.Second
 		if err != nil {
-			wait = 100 * time.Millisecond // Drain scheduled the retry; poll for it
+			wait = 300 * time.Millisecond // Drain scheduled the retry; poll for it
 		}
-		sleep(ctx, wait)
+		tm := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+		case <-t.kick:
+		case <-tm.C:
+		}
+		tm.Stop()
+	}
+}
+
+// wake kicks the sync loop without waiting.
+func (t *terminal) wake() {
+	select {
+	case t.kick <- struct{}{}:
+	default:
 	}
 }
 
@@ -373,7 +394,7 @@ func (t *terminal) checkCatalogAfterStart(ctx context.Context) {
 func (t *terminal) statusLoop(ctx context.Context) {
 	for ctx.Err() == nil {
 		t.writeStatus(ctx)
-		sleep(ctx, 500*time.Millisecond)
+		sleep(ctx, time.Second)
 	}
 }
 
@@ -384,9 +405,12 @@ func (t *terminal) writeStatus(ctx context.Context) {
 	}
 	st.Catalog = t.activeVersion(ctx)
 	b, _ := json.Marshal(st)
+	if bytes.Equal(b, t.lastStatus) {
+		return // unchanged: spare the disk two hundred renames a second
+	}
 	tmp := t.path(fileStatus + ".tmp")
-	if os.WriteFile(tmp, b, 0o644) == nil {
-		os.Rename(tmp, t.path(fileStatus))
+	if os.WriteFile(tmp, b, 0o644) == nil && os.Rename(tmp, t.path(fileStatus)) == nil {
+		t.lastStatus = b
 	}
 }
 
