@@ -283,6 +283,10 @@ func freeAddr() (string, error) {
 	return ln.Addr().String(), nil
 }
 
+// systemFaultGap is the mean gap between faults that cut every terminal off
+// at once (a hall kill, a cut of its network).
+const systemFaultGap = 15 * time.Second
+
 // spread deals total out over list: each gets its share, the remainder
 // goes to entries drawn at random.
 func (d *driver) spread(total int, list []string, into map[string]int) {
@@ -310,6 +314,26 @@ func (d *driver) plan() ([]planned, map[int]map[string]int) {
 			}
 		}
 		d.spread(perGroup[g], ks, n)
+		// Faults that take the whole hall away come at most once per
+		// systemFaultGap: a hall killed every few seconds is a hall that is
+		// never up, which proves nothing about the terminals. Their excess
+		// goes to the group's other kinds.
+		var rest []string
+		excess := 0
+		for _, k := range ks {
+			if k == faultKillHall || k == string(faultproxy.Cut) {
+				c := max(1, int(d.o.Duration/systemFaultGap))
+				if n[k] > c {
+					excess += n[k] - c
+					n[k] = c
+				}
+			} else {
+				rest = append(rest, k)
+			}
+		}
+		if excess > 0 && len(rest) > 0 {
+			d.spread(excess, rest, n)
+		}
 	}
 	at := func() time.Duration {
 		return time.Duration((0.05 + 0.8*d.rnd.Float64()) * float64(d.o.Duration))
@@ -593,8 +617,9 @@ func (d *driver) apply(p planned, catalogFile string) bool {
 			}
 		}
 		if _, err := d.hall.admin("publish", catalogFile); err != nil {
-			fmt.Fprintln(d.out, "soak: publish:", err)
-			return true
+			// A busy or restarting hall refuses now; an admin tries again.
+			fmt.Fprintln(d.out, "soak: publish (will retry):", err)
+			return false
 		}
 		d.mu.Lock()
 		d.published++

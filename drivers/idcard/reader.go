@@ -34,6 +34,11 @@ type Reader struct {
 	// Skipped counts bytes discarded before a preamble since the reader was
 	// made: line noise a technician may want to know about.
 	Skipped int
+	// dirty is set when an exchange failed: the SAM may still answer it,
+	// and its late answer must not be taken for the next command's (the
+	// protocol has no sequence numbers). The next exchange first waits for
+	// the line to stay quiet.
+	dirty bool
 }
 
 // New returns a reader over port. A zero Options field takes its default.
@@ -60,21 +65,36 @@ func (r *Reader) Close() error { return r.port.Close() }
 func (r *Reader) Exchange(ctx context.Context, cmd [2]byte, data []byte, timeout time.Duration, ok ...byte) ([]byte, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.dirty {
+		limit := time.Now().Add(4 * r.opts.CommandTimeout)
+		if d, has := ctx.Deadline(); has && d.Before(limit) {
+			limit = d
+		}
+		n, err := r.settle(limit)
+		r.Skipped += n
+		if err != nil {
+			return nil, err
+		}
+		r.dirty = false
+	}
 	deadline := time.Now().Add(timeout)
 	if d, has := ctx.Deadline(); has && d.Before(deadline) {
 		deadline = d
 	}
 	if _, err := r.port.Write(EncodeCommand(cmd, data)); err != nil {
+		r.dirty = true
 		return nil, fmt.Errorf("idcard: send: %w", err)
 	}
 	for {
 		frame, skipped, err := ReadFrame(r.port, deadline)
 		r.Skipped += skipped
 		if err != nil {
+			r.dirty = true
 			return nil, err
 		}
 		body, err := DecodeFrame(frame)
 		if err != nil {
+			r.dirty = true
 			return nil, err
 		}
 		if len(body) < 3 {
@@ -91,6 +111,29 @@ func (r *Reader) Exchange(ctx context.Context, cmd [2]byte, data []byte, timeout
 		}
 		return nil, &StatusError{SW: sw, Cmd: cmd}
 	}
+}
+
+// settle discards what arrives until the line has been quiet for the
+// command timeout (a late answer comes within it) or until deadline, and
+// returns how many bytes it discarded.
+func (r *Reader) settle(deadline time.Time) (int, error) {
+	buf := make([]byte, 512)
+	total := 0
+	quietSince := time.Now()
+	for time.Since(quietSince) < r.opts.CommandTimeout {
+		if !time.Now().Before(deadline) {
+			return total, fmt.Errorf("idcard: the reader keeps sending after a failed command: %w", transport.ErrTimeout)
+		}
+		n, err := r.port.Read(buf)
+		if n > 0 {
+			total += n
+			quietSince = time.Now()
+		}
+		if err != nil && !errors.Is(err, transport.ErrTimeout) {
+			return total, fmt.Errorf("idcard: %w", err)
+		}
+	}
+	return total, nil
 }
 
 // Reset resets the SAM.

@@ -206,3 +206,25 @@ func TestFindCommandBytes(t *testing.T) {
 		t.Errorf("decode published frame: % x, %v", body, err)
 	}
 }
+
+// TestLateAnswerNotTakenForTheNext: a SAM that answers after the driver
+// gave up (a loaded machine, a slow module) must not shift every later
+// answer by one. The soak found this: one late "find" answer (SW 9F) was
+// read as the answer to "select", and every command after it got the
+// previous one's answer.
+func TestLateAnswerNotTakenForTheNext(t *testing.T) {
+	r := newRig(t, 115200)
+	r.sim.Place(card(t, "resident-young"))
+	r.sim.SetDelay(700 * time.Millisecond) // the command timeout is 500 ms
+	ctx := context.Background()
+	if err := r.reader.Find(ctx); !errors.Is(err, idcard.ErrMute) {
+		t.Fatalf("find with a slow SAM: %v, want ErrMute", err)
+	}
+	r.sim.SetDelay(0)
+	if err := r.reader.Select(ctx); err != nil {
+		t.Fatalf("select after a late answer: %v", err)
+	}
+	if _, _, err := r.reader.ReadBase(ctx); err != nil {
+		t.Fatalf("read after a late answer: %v", err)
+	}
+}

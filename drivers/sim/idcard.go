@@ -119,6 +119,14 @@ type IDCardReader struct {
 	reads    int
 }
 
+// SetDelay changes the processing time per command while serving: a SAM
+// that slows down answers after the driver has given up waiting.
+func (s *IDCardReader) SetDelay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.Delay = d
+}
+
 // NewIDCardReader makes a reader simulator on line.
 func NewIDCardReader(line *Line) *IDCardReader { return &IDCardReader{line: line} }
 
@@ -213,14 +221,14 @@ func nextFrame(buf []byte) (frame, rest []byte, ok bool) {
 
 func (s *IDCardReader) answer(frame []byte) error {
 	s.mu.Lock()
-	fault := s.fault
+	fault, delay := s.fault, s.Delay
 	s.mu.Unlock()
 	if frame == nil || fault == FaultMute {
 		return nil
 	}
 	// The command took its wire time to arrive (the driver's write to the
 	// pty was instant), then the module takes its processing time.
-	time.Sleep(time.Duration(len(frame))*ByteTime(s.line.Baud) + s.Delay)
+	time.Sleep(time.Duration(len(frame))*ByteTime(s.line.Baud) + delay)
 	resp := s.respond(frame)
 	switch fault {
 	case FaultTorn:
