@@ -124,12 +124,12 @@ func TestNewStoreReusesExistingKeyFiles(t *testing.T) {
 }
 
 func TestOpenStoreNamesWhatIsWrong(t *testing.T) {
-	for _, db := range []string{"", "postgres://hall@localhost/hall"} {
-		if _, err := OpenStore(db); err == nil {
+	for _, db := range []string{"", "postgres://hall@127.0.0.1:1/hall"} {
+		if _, err := OpenStore(context.Background(), db); err == nil {
 			t.Errorf("OpenStore(%q) succeeded", db)
 		}
 	}
-	if _, err := OpenStore(filepath.Join(t.TempDir(), "no-such-dir", "hall.db")); err == nil {
+	if _, err := OpenStore(context.Background(), filepath.Join(t.TempDir(), "no-such-dir", "hall.db")); err == nil {
 		t.Error("store in a missing directory opened")
 	}
 }
