@@ -19,7 +19,7 @@ import (
 )
 
 var adminCommand = &command{
-	summary: "enrolment codes, catalogue publishing, terminals and cases",
+	summary: "enrolment codes, catalogue publishing, terminals, cases and console logins",
 	sub: map[string]*command{
 		"code": {
 			summary: "make a one-time enrolment code for one terminal (printed as the last line)",
@@ -68,6 +68,7 @@ var adminCommand = &command{
 			flags:   storeFlags,
 			run:     adminQueueCommand,
 		},
+		"user": adminUserCommand,
 	},
 }
 
@@ -90,7 +91,7 @@ func openHall(ctx context.Context, e *env, mustExist bool) (*hall.Server, error)
 	if err != nil {
 		return nil, err
 	}
-	if mustExist {
+	if mustExist && !hall.IsPostgresURL(cfg.DB) {
 		if _, err := os.Stat(cfg.DB); errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("no hall database at %s; check --db (hall serve makes it on first start)", cfg.DB)
 		}

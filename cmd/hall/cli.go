@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 )
@@ -23,8 +24,9 @@ type command struct {
 	sub     map[string]*command
 }
 
-// env is what a command writes to, and its parsed flags.
+// env is what a command reads and writes, and its parsed flags.
 type env struct {
+	in       io.Reader
 	out, err io.Writer
 	fs       *flag.FlagSet
 }
@@ -41,8 +43,14 @@ var commands = map[string]*command{
 	"admin": adminCommand,
 }
 
-// run executes args and returns the exit status: 0 ok, 1 failure, 2 usage.
+// run executes args with the process's standard input and returns the exit
+// status: 0 ok, 1 failure, 2 usage.
 func run(ctx context.Context, args []string, out, errOut io.Writer) int {
+	return runWith(ctx, args, os.Stdin, out, errOut)
+}
+
+// runWith is run reading standard input from in.
+func runWith(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer) int {
 	root := &command{summary: "GovKiosk hall server: receives cases, publishes signed catalogues, watches the fleet", sub: commands}
 	cmd, path := root, []string{"hall"}
 	for cmd.sub != nil {
@@ -82,7 +90,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) int {
 		help(errOut)
 		return 2
 	}
-	err := cmd.run(ctx, &env{out: out, err: errOut, fs: fs}, fs.Args())
+	err := cmd.run(ctx, &env{in: in, out: out, err: errOut, fs: fs}, fs.Args())
 	var ue usageError
 	switch {
 	case err == nil:

@@ -273,6 +273,15 @@ func TestServeAnswersAndStopsOnCancel(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("/healthz: %d", resp.StatusCode)
 	}
+	// The console is mounted beside the API.
+	resp, err = http.Get(base + "/console/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("/console/login: %d, Cache-Control %q", resp.StatusCode, resp.Header.Get("Cache-Control"))
+	}
 	cancel()
 	select {
 	case status := <-done:

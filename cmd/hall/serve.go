@@ -11,12 +11,14 @@ import (
 	"time"
 
 	"govkiosk/sync/hall"
+	"govkiosk/sync/hall/console"
 )
 
 var serveCommand = &command{
-	summary: "run the hall's API for terminals, with /metrics and /healthz",
-	usage:   "--db FILE [--addr HOST:PORT] [--keys-dir DIR]",
-	example: "hall serve --addr 127.0.0.1:8080 --db /var/lib/govkiosk/hall.db",
+	summary: "run the hall's API for terminals, the web console under /console/, /metrics and /healthz",
+	usage:   "--db FILE|postgres://… [--addr HOST:PORT] [--keys-dir DIR]",
+	example: "hall serve --addr 127.0.0.1:8080 --db /var/lib/govkiosk/hall.db\n" +
+		"  hall serve --addr 0.0.0.0:8080 --db postgres://hall@db.internal/hall --keys-dir /etc/govkiosk/hall-keys",
 	flags: func(fs *flag.FlagSet) {
 		fs.String("addr", "127.0.0.1:8080", "address to listen on")
 		storeFlags(fs)
@@ -26,8 +28,10 @@ var serveCommand = &command{
 
 // storeFlags are the flags of every command that opens the hall's store.
 func storeFlags(fs *flag.FlagSet) {
-	fs.String("db", "", "hall database: a SQLite file (made on first start, with its keys beside it)")
-	fs.String("keys-dir", "", "directory of the key files hall.signing.key and hall.seal.key (default: beside --db as FILE.signing.key and FILE.seal.key)")
+	fs.String("db", "", "hall database: a SQLite file (made on first start, with its keys beside it), or a PostgreSQL URL "+
+		"postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE shared by several hall instances (needs --keys-dir)")
+	fs.String("keys-dir", "", "directory of the key files hall.signing.key and hall.seal.key (default: beside a SQLite --db as FILE.signing.key and FILE.seal.key; "+
+		"required with PostgreSQL, and every instance on one database needs the same two files)")
 }
 
 func flagString(e *env, name string) string { return e.fs.Lookup(name).Value.String() }
@@ -68,15 +72,19 @@ func serve(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	con, err := console.New(console.Config{Hall: srv, Logger: cfg.Logger})
+	if err != nil {
+		return err
+	}
 	hs := &http.Server{
-		Handler:           srv.Handler(),
+		Handler:           console.Mount(srv.Handler(), con),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute, // a 4 MiB batch over a poor township line
 		WriteTimeout:      2 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
 	}
-	fmt.Fprintf(e.out, "hall listening on http://%s (store %s, catalogue version %d)\n", ln.Addr(), cfg.DB, latest.Version)
+	fmt.Fprintf(e.out, "hall listening on http://%s (store %s, catalogue version %d)\n", ln.Addr(), srv.Store(), latest.Version)
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
 	select {

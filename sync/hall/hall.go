@@ -43,7 +43,8 @@ import (
 // Config configures a hall. The zero value of a field means its default
 // (DefaultConfig).
 type Config struct {
-	// DB is the store: a SQLite file path, or (later) postgres://… .
+	// DB is the store: a SQLite file path, or a postgres://… URL (which
+	// needs KeysDir).
 	DB string
 	// Store, if set, is used instead of opening DB; the Server closes it.
 	Store Store
@@ -132,18 +133,25 @@ type Server struct {
 	latestVersion atomic.Int64  // newest catalogue version seen
 	closing       atomic.Bool   // Close was called: store errors are 503
 	cpu           chan struct{} // slots for CPU-heavy request work; see checkBatch
+	gzipped       gzipCache     // compressed catalogue documents, by version
 }
 
 // OpenStore opens the store a --db value names: a SQLite file path, or a
 // PostgreSQL URL.
-func OpenStore(db string) (Store, error) {
+func OpenStore(ctx context.Context, db string) (Store, error) {
 	switch {
 	case db == "":
-		return nil, errors.New("hall: no database given; pass a SQLite file, e.g. --db /var/lib/govkiosk/hall.db")
-	case strings.HasPrefix(db, "postgres://"), strings.HasPrefix(db, "postgresql://"):
-		return nil, errors.New("hall: the PostgreSQL store is not built yet; use a SQLite file for --db")
+		return nil, errors.New("hall: no database given; pass a SQLite file, e.g. --db /var/lib/govkiosk/hall.db, or a PostgreSQL URL, e.g. --db postgres://hall@db.example/hall")
+	case IsPostgresURL(db):
+		return OpenPostgres(ctx, db)
 	}
 	return OpenSQLite(db, SQLiteOptions{})
+}
+
+// IsPostgresURL reports whether a --db value names a PostgreSQL database
+// rather than a SQLite file.
+func IsPostgresURL(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
 }
 
 // Open opens the store, loads the keys and returns a hall ready to serve.
@@ -151,10 +159,15 @@ func OpenStore(db string) (Store, error) {
 // and publishes cfg.FirstCatalog as catalogue version 1.
 func Open(ctx context.Context, cfg Config) (*Server, error) {
 	cfg = cfg.withDefaults()
+	if IsPostgresURL(cfg.DB) && cfg.KeysDir == "" {
+		// There is no database file to keep the keys beside, and every
+		// instance on the database needs the same two files.
+		return nil, errors.New("hall: a PostgreSQL --db needs --keys-dir, the directory of the key files hall.signing.key and hall.seal.key (made there on first start; copy them to every hall instance on this database)")
+	}
 	st := cfg.Store
 	if st == nil {
 		var err error
-		if st, err = OpenStore(cfg.DB); err != nil {
+		if st, err = OpenStore(ctx, cfg.DB); err != nil {
 			return nil, err
 		}
 	} else if cfg.KeysDir == "" && cfg.DB == "" {

@@ -101,6 +101,25 @@ var sqliteMigrations = []string{
 		acked_at    INTEGER
 	);
 	CREATE INDEX commands_pending ON commands(terminal_id) WHERE acked_at IS NULL;`,
+
+	// The web console: admins and their sessions (see AdminStore). A
+	// session row holds only the SHA-256 of its cookie.
+	`CREATE TABLE admins (
+		name          TEXT PRIMARY KEY,
+		password_hash TEXT NOT NULL,
+		created_at    INTEGER NOT NULL,
+		failures      INTEGER NOT NULL DEFAULT 0,
+		locked_until  INTEGER
+	);
+	CREATE TABLE admin_sessions (
+		hash       BLOB PRIMARY KEY,
+		admin      TEXT NOT NULL REFERENCES admins(name),
+		created_at INTEGER NOT NULL,
+		expires_at INTEGER NOT NULL,
+		csrf       TEXT NOT NULL
+	);
+	CREATE INDEX admin_sessions_admin ON admin_sessions(admin);
+	CREATE INDEX admin_sessions_expiry ON admin_sessions(expires_at);`,
 }
 
 // migrate brings the schema up to date. Each step reads the version inside

@@ -99,6 +99,10 @@ type Store interface {
 	// first.
 	PendingCommands(ctx context.Context, terminalID string) ([]Command, error)
 
+	// AdminStore is what the web console keeps: admins, sessions and
+	// statistics (store_admin.go).
+	AdminStore
+
 	// Ping checks the store can answer.
 	Ping(ctx context.Context) error
 	// Close waits for writes in progress and closes the store. Writes after
