@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -354,25 +353,4 @@ func (s *applyScreen) materialBlock(k *Kiosk, m kiosk.Material) fyne.CanvasObjec
 	}
 	parts = append(parts, container.New(gridLayout{cols: 3, gap: theme.Padding() * 2}, tiles...))
 	return outlined(colCard, theme.Color(theme.ColorNameSeparator), container.New(colLayout{gap: theme.Padding()}, parts...), 16)
-}
-
-// scanMaterial is the extension point for issue 9: pages come from
-// Options.Capture and go into the run (sealed with the case, wiped with the
-// session).
-func (s *applyScreen) scanMaterial(k *Kiosk, m kiosk.Material, done func()) {
-	var pages [][]byte
-	k.background(k.t("busy.scanning"), func(ctx context.Context) error {
-		var err error
-		pages, err = k.opts.Capture.Capture(ctx, m)
-		return err
-	}, func(err error) {
-		if err == nil {
-			err = s.run.ChooseMaterial(m.ID, kiosk.MaterialScanned, pages)
-		}
-		if err != nil {
-			k.showMessage(k.t("materials.scanFailed"), Message(err))
-			return
-		}
-		done()
-	})
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"govkiosk/drivers/docscan"
 	"govkiosk/drivers/sim"
 	"govkiosk/kiosk/config"
 	"govkiosk/sync/client"
@@ -80,6 +81,15 @@ func startDemo(ctx context.Context, log *slog.Logger, cfg *config.Config) (*demo
 	cfg.IDCard = config.Device{Transport: "serial", Port: d.rig.Path("idcard"), Baud: 115200}
 	cfg.Printer = config.Printer{Device: config.Device{Transport: "serial", Port: d.rig.Path("printer"), Baud: 115200}, Width: 80}
 	cfg.Scanner = config.Scanner{Device: config.Device{Transport: "serial", Port: d.rig.Path("scanner"), Baud: 9600}, Mode: "serial"}
+	// Paper materials: SANE's own test backend as the document scanner
+	// (the real scanimage path, no hardware) and the camera simulator.
+	saneDir := filepath.Join(cfg.DataDir, "sane.d")
+	if _, err := docscan.TestBackendConfig(saneDir); err != nil {
+		d.Close()
+		return nil, err
+	}
+	cfg.DocScan.Scanner, cfg.DocScan.SANEConfigDir, cfg.DocScan.Resolution = "test:0", saneDir, 200
+	cfg.DocScan.Camera = docscan.SimulatorName
 	log.Info("demo ready", "hall", d.hallURL, "idcard", d.rig.Path("idcard"), "printer", d.rig.Path("printer"),
 		"scanner", d.rig.Path("scanner"), "prints", filepath.Join(devDir, "prints"))
 	return d, nil

@@ -1,0 +1,93 @@
+package ui_test
+
+import (
+	"context"
+	"image/png"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"govkiosk/kiosk"
+	"govkiosk/kiosk/pages"
+	"govkiosk/kiosk/pages/pagetest"
+	"govkiosk/ui"
+	"govkiosk/ui/uitest"
+)
+
+// fakeCapture returns real processed pages; the first call fails as an
+// empty scanner does.
+type fakeCapture struct {
+	mu    sync.Mutex
+	calls int
+	page  []byte
+}
+
+type noPaper struct{}
+
+func (noPaper) Error() string   { return "docscan: test:0: no paper" }
+func (noPaper) Message() string { return "请将材料正面朝下放入扫描仪" }
+
+func (f *fakeCapture) Capture(ctx context.Context, m kiosk.Material) ([][]byte, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls++
+	if f.calls == 1 {
+		return nil, noPaper{}
+	}
+	return [][]byte{append([]byte(nil), f.page...)}, nil
+}
+
+// Scanning a material: a failed scan says what to do, pages are previewed,
+// retaken, deleted, and the accepted ones reach the review.
+func TestScanMaterialPreviewRetakeDeleteAccept(t *testing.T) {
+	o := pages.DefaultOptions()
+	o.SourceDPI = 100
+	p, err := pages.Process(pagetest.Page(100), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	capture := &fakeCapture{page: p.JPEG}
+	kt := newKioskTest(t, ui.Options{Capture: capture})
+	kt.svc.PlaceCard(uitest.Card())
+	kt.tap("办事")
+	kt.focus(0)
+	kt.typeInto(0, "无犯罪")
+	kt.tap("无犯罪记录证明开具")
+	kt.tap("开始办理")
+	kt.tap("下一步")
+	kt.tap("就业入职")
+	kt.typeInto(0, "清河市某某有限公司")
+	kt.typeInto(1, "13812345678")
+	kt.tap("下一步")
+	kt.tapN("电子证照免提交", 0)
+
+	kt.tapN("扫描上传", 1)
+	kt.mustSee("材料没有扫描成功", "请将材料正面朝下放入扫描仪")
+	kt.mustNotSee("no paper") // never the technician's words
+	kt.tap("重拍")
+	kt.mustSee("核对扫描件：无犯罪记录证明申请表", "第 1 页", "确认")
+	kt.tap("再扫一页")
+	kt.mustSee("第 2 页")
+	if dir := os.Getenv("PAGES_OUT"); dir != "" {
+		f, err := os.Create(filepath.Join(dir, "preview.png"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		png.Encode(f, kt.w.Canvas().Capture())
+		f.Close()
+	}
+	kt.tap("删除")
+	kt.mustNotSee("第 2 页")
+	kt.tap("重拍")
+	kt.mustSee("第 1 页")
+	kt.mustNotSee("第 2 页")
+	if capture.calls != 4 {
+		t.Errorf("%d captures, want 4 (failed, first, second, retake)", capture.calls)
+	}
+	kt.tap("确认")
+	kt.mustNotSee("核对扫描件：无犯罪记录证明申请表")
+	kt.tap("下一步")
+	kt.mustSee("核对信息", "无犯罪记录证明申请表：扫描上传")
+	kt.mustNotSee("还需补交的材料（一次性告知）")
+}
