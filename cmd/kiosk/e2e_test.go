@@ -188,6 +188,9 @@ func TestEndToEndDemo(t *testing.T) {
 		t.Errorf("print job does not name the holder 赵*诺")
 	}
 
+	// Maintenance mode: the technician gesture, the PIN, back to the attract screen.
+	e.maintenance(dataDir)
+
 	// The case in the store, read after the kiosk has stopped.
 	stopKiosk()
 	st, err := store.Open(filepath.Join(dataDir, "kiosk.db"), store.Options{ReadOnly: true})
@@ -213,6 +216,11 @@ func TestEndToEndDemo(t *testing.T) {
 	if number == "" || c.Number != number {
 		t.Errorf("case number %q, print job's number %q", c.Number, number)
 	}
+
+	// The whole flow's logs hold none of the citizen's personal data: not
+	// the card's (nor any fixture card's) name, number or address, nor
+	// the phone number typed into the form.
+	assertNoPersonalData(t, append(logFiles(t, dataDir), logPath), "13800138000")
 }
 
 // startXvfb starts Xvfb on a free display and returns ":N"; it is killed

@@ -44,6 +44,7 @@ var commands = map[string]*command{
 	"enroll":  enrollCommand,
 	"logs":    logsCommand,
 	"outbox":  outboxCommand,
+	"pin":     pinCommand,
 	"printer": printerCommand,
 	"status":  statusCommand,
 	"idcard":  idcardCommand,

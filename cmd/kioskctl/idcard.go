@@ -6,12 +6,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"strconv"
 	"time"
 
 	"govkiosk/drivers/idcard"
 	"govkiosk/drivers/transport"
 	"govkiosk/kiosk"
+	"govkiosk/kiosk/config"
 )
 
 var idcardCommand = &command{
@@ -19,11 +19,12 @@ var idcardCommand = &command{
 	sub: map[string]*command{
 		"read": {
 			summary: "read the card on the reader and show its fields",
-			usage:   "--port P [--baud B] [--json]",
-			example: "kioskctl idcard read --port /dev/ttyUSB0 --baud 115200 --json",
+			usage:   "[--port P] [--baud B] [--json]",
+			example: "kioskctl idcard read --port /dev/ttyUSB0 --baud 115200 --json\n" +
+				"  kioskctl idcard read   # the reader in [idcard] of the configuration",
 			flags: func(fs *flag.FlagSet) {
-				fs.String("port", "", "reader port: /dev/ttyUSB0, or hid:VENDOR:PRODUCT")
-				fs.Int("baud", 115200, "serial baud rate")
+				fs.String("port", "", "reader port: /dev/ttyUSB0, or hid:VENDOR:PRODUCT (default: [idcard] in the configuration)")
+				fs.Int("baud", 115200, "serial baud rate (default: [idcard] baud when --port is not given)")
 				fs.Bool("json", false, "print the card as one JSON object, ID number and address in full")
 				fs.Duration("timeout", 10*time.Second, "give up after this long")
 			},
@@ -57,11 +58,10 @@ func idcardRead(ctx context.Context, e *env, args []string) error {
 	if len(args) != 0 {
 		return usagef("unexpected argument %q", args[0])
 	}
-	spec := flagString(e, "port")
-	if spec == "" {
-		return usagef("--port is required")
+	spec, baud, _, err := devicePort(e, "idcard", func(c *config.Config) config.Device { return c.IDCard })
+	if err != nil {
+		return err
 	}
-	baud, _ := strconv.Atoi(flagString(e, "baud"))
 	timeout, _ := time.ParseDuration(flagString(e, "timeout"))
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()

@@ -12,6 +12,7 @@ import (
 
 	"govkiosk/drivers/printer"
 	"govkiosk/drivers/transport"
+	"govkiosk/kiosk/config"
 )
 
 var printerCommand = &command{
@@ -19,10 +20,11 @@ var printerCommand = &command{
 	sub: map[string]*command{
 		"status": {
 			summary: "ask the printer for its real-time status: paper, cover, errors",
-			usage:   "--port P [--baud B] [--json]",
+			usage:   "[--port P] [--baud B] [--json]",
 			example: "kioskctl printer status --port /dev/ttyUSB0 --baud 9600 --json\n" +
 				"  kioskctl printer status --port tcp:192.168.1.50:9100\n" +
-				"  kioskctl printer status --port /dev/usb/lp0",
+				"  kioskctl printer status --port /dev/usb/lp0\n" +
+				"  kioskctl printer status   # the printer in [printer] of the configuration",
 			flags: func(fs *flag.FlagSet) {
 				printerPortFlags(fs)
 				fs.Bool("json", false, "print the status as one JSON object")
@@ -31,12 +33,13 @@ var printerCommand = &command{
 		},
 		"test": {
 			summary: "check the status, then print the self-test page",
-			usage:   "--port P [--baud B] [--paper 58|80]",
+			usage:   "[--port P] [--baud B] [--paper 58|80]",
 			example: "kioskctl printer test --port /dev/ttyUSB0 --baud 9600\n" +
-				"  kioskctl printer test --port tcp:192.168.1.50:9100 --paper 80",
+				"  kioskctl printer test --port tcp:192.168.1.50:9100 --paper 80\n" +
+				"  kioskctl printer test   # the printer in [printer] of the configuration",
 			flags: func(fs *flag.FlagSet) {
 				printerPortFlags(fs)
-				fs.String("paper", "58", "paper width in mm: 58 or 80")
+				fs.String("paper", "58", "paper width in mm: 58 or 80 (default: [printer] width when --port is not given)")
 			},
 			run: printerTest,
 		},
@@ -44,31 +47,42 @@ var printerCommand = &command{
 }
 
 func printerPortFlags(fs *flag.FlagSet) {
-	fs.String("port", "", "printer port: a serial port (/dev/ttyUSB0), the USB printer device (/dev/usb/lp0) or tcp:HOST:PORT (raw port 9100)")
-	fs.Int("baud", 9600, "serial baud rate (the printer's self-test page shows it)")
+	fs.String("port", "", "printer port: a serial port (/dev/ttyUSB0), the USB printer device (/dev/usb/lp0) or tcp:HOST:PORT (raw port 9100); default: [printer] in the configuration")
+	fs.Int("baud", 9600, "serial baud rate (the printer's self-test page shows it); default: [printer] baud when --port is not given")
 	fs.Duration("timeout", time.Second, "how long to wait for each status answer")
 }
 
-// openPrinter opens the port named by --port, choosing the transport by
-// its form, and the driver on it. The caller closes the port.
-func openPrinter(e *env, paper printer.Paper) (transport.Port, *printer.Printer, error) {
-	spec := flagString(e, "port")
-	if spec == "" {
-		return nil, nil, usagef("--port is required")
+// openPrinter opens the port named by --port (or [printer] in the
+// configuration, whose width then sets the paper unless --paper is given),
+// choosing the transport by its form, and the driver on it. The caller
+// closes the port.
+func openPrinter(e *env, paper printer.Paper) (*openedPrinter, error) {
+	spec, baud, cfg, err := devicePort(e, "printer", func(c *config.Config) config.Device { return c.Printer.Device })
+	if err != nil {
+		return nil, err
 	}
-	baud, err := strconv.Atoi(flagString(e, "baud"))
-	if err != nil || baud <= 0 {
-		return nil, nil, usagef("--baud %q: want a positive number such as 9600 or 115200", flagString(e, "baud"))
+	if cfg != nil && !flagGiven(e, "paper") {
+		if p, err := printer.PaperByName(strconv.Itoa(cfg.Printer.Width)); err == nil {
+			paper = p
+		}
 	}
 	timeout, _ := time.ParseDuration(flagString(e, "timeout"))
 	if timeout <= 0 {
-		return nil, nil, usagef("--timeout must be positive")
+		return nil, usagef("--timeout must be positive")
 	}
 	port, err := transport.Open(spec, baud, 100*time.Millisecond, nil)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w\n(check the port name; the kiosk user needs to be in group dialout for serial ports and lp for /dev/usb/lp*)", err)
+		return nil, fmt.Errorf("%w\n(check the port name; the kiosk user needs to be in group dialout for serial ports and lp for /dev/usb/lp*)", err)
 	}
-	return port, printer.New(port, &printer.Options{Paper: paper, StatusTimeout: timeout}), nil
+	return &openedPrinter{port: port, drv: printer.New(port, &printer.Options{Paper: paper, StatusTimeout: timeout}), paper: paper, spec: spec}, nil
+}
+
+// openedPrinter is the printer openPrinter found.
+type openedPrinter struct {
+	port  transport.Port
+	drv   *printer.Printer
+	paper printer.Paper
+	spec  string // the port as given or configured
 }
 
 type printerStatusJSON struct {
@@ -84,10 +98,11 @@ func printerStatus(ctx context.Context, e *env, args []string) error {
 	if len(args) != 0 {
 		return usagef("unexpected argument %q", args[0])
 	}
-	port, drv, err := openPrinter(e, printer.Paper58)
+	op, err := openPrinter(e, printer.Paper58)
 	if err != nil {
 		return err
 	}
+	port, drv := op.port, op.drv
 	defer port.Close()
 	st, err := drv.Status(ctx)
 	if err != nil {
@@ -159,17 +174,18 @@ func printerTest(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usagef("--paper %q: want 58 or 80", flagString(e, "paper"))
 	}
-	port, drv, err := openPrinter(e, paper)
+	op, err := openPrinter(e, paper)
 	if err != nil {
 		return err
 	}
+	port, drv, paper := op.port, op.drv, op.paper
 	defer port.Close()
 	st, err := drv.Status(ctx)
 	if err != nil {
 		return explainPrinter(err)
 	}
 	fmt.Fprintf(e.out, "printer %s: %s\n", port, st)
-	page := printer.TestPage{Port: flagString(e, "port"), Paper: paper, At: time.Now()}
+	page := printer.TestPage{Port: op.spec, Paper: paper, At: time.Now()}
 	if err := drv.Print(ctx, page.Document()); err != nil {
 		return explainPrinter(err)
 	}

@@ -12,20 +12,23 @@ import (
 
 	"govkiosk/drivers/scanner"
 	"govkiosk/drivers/transport"
+	"govkiosk/kiosk/config"
 )
 
 var scannerCommand = &command{
-	summary: "test the barcode/QR scanner",
+	summary: "test the barcode/QR scanner and the document scanners",
 	sub: map[string]*command{
+		"doc": scannerDocCommand,
 		"listen": {
 			summary: "print each scan and what the kiosk makes of it",
-			usage:   "--port P [--baud B] [--mode serial|keyboard|pos] [--json] [--count N] [--timeout D]",
+			usage:   "[--port P] [--baud B] [--mode serial|keyboard|pos] [--json] [--count N] [--timeout D]",
 			example: "kioskctl scanner listen --port /dev/ttyACM0 --count 1 --timeout 30s\n" +
-				"  kioskctl scanner listen --port hid:0c2e:0b8f --mode pos --json",
+				"  kioskctl scanner listen --port hid:0c2e:0b8f --mode pos --json\n" +
+				"  kioskctl scanner listen --count 1   # the scanner in [scanner] of the configuration",
 			flags: func(fs *flag.FlagSet) {
-				fs.String("port", "", "serial port (/dev/ttyUSB0, /dev/ttyACM0) or hid:VID:PID in hex for a USB HID scanner")
+				fs.String("port", "", "serial port (/dev/ttyUSB0, /dev/ttyACM0) or hid:VID:PID in hex for a USB HID scanner; default: [scanner] in the configuration")
 				fs.Int("baud", 9600, "serial baud rate (most scanners ship at 9600)")
-				fs.String("mode", "", "serial, keyboard (HID keyboard) or pos (HID POS); default serial for a port, keyboard for hid:")
+				fs.String("mode", "", "serial, keyboard (HID keyboard) or pos (HID POS); default serial for a port, keyboard for hid:, or [scanner] mode when --port is not given")
 				fs.Bool("json", false, "print one JSON object per scan")
 				fs.Int("count", 0, "stop after N scans; 0 listens until interrupted or --timeout")
 				fs.Duration("timeout", 0, "give up after D (e.g. 30s); with --count, fewer scans than N is a failure")
@@ -54,13 +57,17 @@ func scannerListen(ctx context.Context, e *env, args []string) error {
 		return usagef("unexpected argument %q", args[0])
 	}
 	get := func(name string) any { return e.fs.Lookup(name).Value.(flag.Getter).Get() }
-	spec, baud, count, timeout := get("port").(string), get("baud").(int), get("count").(int), get("timeout").(time.Duration)
+	count, timeout := get("count").(int), get("timeout").(time.Duration)
 	jsonOut := get("json").(bool)
+	spec, baud, cfg, err := devicePort(e, "scanner", func(c *config.Config) config.Device { return c.Scanner.Device })
+	if err != nil {
+		return err
+	}
+	modeName := get("mode").(string)
+	if cfg != nil && modeName == "" {
+		modeName = cfg.Scanner.Mode
+	}
 	switch {
-	case spec == "":
-		return usagef("--port is required")
-	case baud <= 0:
-		return usagef("--baud must be positive")
 	case count < 0:
 		return usagef("--count must be 0 or more")
 	case timeout < 0:
@@ -74,7 +81,7 @@ func scannerListen(ctx context.Context, e *env, args []string) error {
 	if isHID {
 		mode = scanner.ModeKeyboard
 	}
-	if m := get("mode").(string); m != "" {
+	if m := modeName; m != "" {
 		if mode, err = scanner.ParseMode(m); err != nil {
 			return usageError{err.Error()}
 		}

@@ -40,6 +40,7 @@ type Config struct {
 	IDCard  Device  `toml:"idcard"`
 	Printer Printer `toml:"printer"`
 	Scanner Scanner `toml:"scanner"`
+	DocScan DocScan `toml:"docscan"`
 }
 
 // Device is a device's connection.
@@ -62,6 +63,30 @@ type Printer struct {
 type Scanner struct {
 	Device
 	Mode string `toml:"mode"` // serial, keyboard, pos
+}
+
+// DocScan is the capture of paper materials: a SANE document scanner and
+// a document camera (高拍仪). Identity documents, photos and licences go to
+// the camera when there is one; documents and forms to the scanner.
+type DocScan struct {
+	// Scanner is a SANE device name (scanimage -L), e.g. fujitsu:fi-7160:1
+	// or test:0; "" for none.
+	Scanner string `toml:"scanner"`
+	// Resolution is the scanner's dpi; pages are archived at 150 dpi.
+	Resolution int `toml:"resolution"`
+	// WidthMM and HeightMM bound the scan area; 0 is the whole glass.
+	WidthMM  int `toml:"width_mm"`
+	HeightMM int `toml:"height_mm"`
+	// SANEConfigDir is SANE_CONFIG_DIR for scanimage; "" is /etc/sane.d.
+	SANEConfigDir string `toml:"sane_config_dir"`
+	// Camera is a V4L2 node (/dev/video0), "simulator", or "" for none.
+	Camera       string `toml:"camera"`
+	CameraWidth  int    `toml:"camera_width"`
+	CameraHeight int    `toml:"camera_height"`
+	// Timeout bounds one scan or one camera still.
+	Timeout Duration `toml:"timeout"`
+	// MaxPageKB is the hall's limit for one page (provincial spec: 90).
+	MaxPageKB int `toml:"max_page_kb"`
 }
 
 // Duration is a time.Duration written as "90s", "30m", "720h".
@@ -108,6 +133,7 @@ func DefaultConfig() Config {
 		IDCard:      Device{Transport: "serial", Port: "/dev/ttyUSB0", Baud: 115200},
 		Printer:     Printer{Device: Device{Transport: "serial", Port: "/dev/ttyUSB1", Baud: 115200}, Width: 80},
 		Scanner:     Scanner{Device: Device{Transport: "serial", Port: "/dev/ttyACM0", Baud: 9600}, Mode: "serial"},
+		DocScan:     DocScan{Resolution: 300, CameraWidth: 2592, CameraHeight: 1944, Timeout: Duration{60 * time.Second}, MaxPageKB: 90},
 	}
 }
 
@@ -216,10 +242,37 @@ func (c *Config) Validate() error {
 	if c.Scanner.Mode != "serial" && c.Scanner.Mode != "keyboard" && c.Scanner.Mode != "pos" {
 		bad("scanner.mode", "%q: want serial, keyboard or pos", c.Scanner.Mode)
 	}
+	c.DocScan.validate(bad)
 	if len(es) > 0 {
 		return es
 	}
 	return nil
+}
+
+func (d *DocScan) validate(bad func(string, string, ...any)) {
+	if d.Resolution < 100 || d.Resolution > 600 {
+		bad("docscan.resolution", "%d: want 100-600 dpi", d.Resolution)
+	}
+	if d.WidthMM < 0 || d.WidthMM > 500 || d.HeightMM < 0 || d.HeightMM > 500 {
+		bad("docscan.width_mm", "%dx%d mm: want 0-500 each (0 is the whole glass)", d.WidthMM, d.HeightMM)
+	}
+	if d.SANEConfigDir != "" && !strings.HasPrefix(d.SANEConfigDir, "/") {
+		bad("docscan.sane_config_dir", "%q: want an absolute path", d.SANEConfigDir)
+	}
+	if d.Camera != "" && d.Camera != "simulator" && !strings.HasPrefix(d.Camera, "/dev/video") {
+		bad("docscan.camera", "%q: want /dev/videoN, simulator, or empty for none", d.Camera)
+	}
+	if d.CameraWidth < 320 || d.CameraWidth > 10000 || d.CameraHeight < 240 || d.CameraHeight > 10000 {
+		bad("docscan.camera_width", "%dx%d: want the camera's still size, e.g. 2592x1944", d.CameraWidth, d.CameraHeight)
+	}
+	if d.Timeout.Duration < 5*time.Second || d.Timeout.Duration > 5*time.Minute {
+		bad("docscan.timeout", "%v: want between 5s and 5m", d.Timeout.Duration)
+	}
+	// The hall takes at most 4 MiB a request; a page must leave room for
+	// the rest of its case.
+	if d.MaxPageKB < 20 || d.MaxPageKB > 1024 {
+		bad("docscan.max_page_kb", "%d: want 20-1024 (the provincial spec is 90)", d.MaxPageKB)
+	}
 }
 
 func (d *Device) validate(table string, transports []string, bad func(string, string, ...any)) {

@@ -96,44 +96,96 @@ type Change struct {
 // file is kept as path.YYYYMMDDTHHMMSS; the change is appended to auditLog
 // (who, when, old → new). On any error the file is unchanged.
 func Set(path, key, value, who, auditLog string, now time.Time) (Change, error) {
-	typ, ok := keyType(key)
-	if !ok {
-		return Change{}, &FieldError{Field: key, What: "unknown key; see 'kioskctl config show' for the keys"}
+	chs, err := SetKeys(path, []KeyValue{{key, value}}, who, auditLog, now)
+	if len(chs) == 0 {
+		return Change{}, err
 	}
+	return chs[0], err
+}
+
+// KeyValue is one key to set and its new value, as text.
+type KeyValue struct{ Key, Value string }
+
+// SetKeys is Set for several keys that only make sense together (a device's
+// transport and its port): all are validated as one result and written in
+// one atomic write, so the file never holds half the change.
+func SetKeys(path string, kvs []KeyValue, who, auditLog string, now time.Time) ([]Change, error) {
 	data, err := os.ReadFile(path)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return Change{}, err
+		return nil, err
 	}
 	oldCfg, err := Parse(data)
 	if err != nil {
-		return Change{}, fmt.Errorf("%s is not valid now; fix it first: %w", path, err)
+		return nil, fmt.Errorf("%s is not valid now; fix it first: %w", path, err)
 	}
-	old, _ := oldCfg.Get(key)
 	var m map[string]any
 	if _, err := toml.Decode(string(data), &m); err != nil {
-		return Change{}, err
+		return nil, err
 	}
 	if m == nil {
 		m = map[string]any{}
+	}
+	for _, kv := range kvs {
+		if err := setValue(m, kv.Key, kv.Value); err != nil {
+			return nil, err
+		}
+	}
+	var buf bytes.Buffer
+	if err := toml.NewEncoder(&buf).Encode(m); err != nil {
+		return nil, err
+	}
+	newCfg, err := Parse(buf.Bytes())
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > 0 {
+		archive := path + "." + now.UTC().Format("20060102T150405")
+		if err := writeAtomic(archive, data, 0o644); err != nil {
+			return nil, fmt.Errorf("archive the previous file: %w", err)
+		}
+	}
+	if err := writeAtomic(path, buf.Bytes(), 0o644); err != nil {
+		return nil, err
+	}
+	var chs []Change
+	for _, kv := range kvs {
+		old, _ := oldCfg.Get(kv.Key)
+		newVal, _ := newCfg.Get(kv.Key)
+		ch := Change{Who: who, Key: kv.Key, Old: old, New: newVal, At: now}
+		chs = append(chs, ch)
+		if auditLog != "" {
+			if err := Audit(auditLog, "config set", ch); err != nil {
+				return chs, fmt.Errorf("changed, but the audit log failed: %w", err)
+			}
+		}
+	}
+	return chs, nil
+}
+
+// setValue converts value to key's type and puts it into the decoded file m.
+func setValue(m map[string]any, key, value string) error {
+	typ, ok := keyType(key)
+	if !ok {
+		return &FieldError{Field: key, What: "unknown key; see 'kioskctl config show' for the keys"}
 	}
 	var v any
 	switch {
 	case typ == reflect.TypeOf(Duration{}):
 		var d Duration
 		if err := d.UnmarshalText([]byte(value)); err != nil {
-			return Change{}, &FieldError{Field: key, What: err.Error()}
+			return &FieldError{Field: key, What: err.Error()}
 		}
 		v = value
 	case typ.Kind() == reflect.Int:
 		n, err := strconv.Atoi(value)
 		if err != nil {
-			return Change{}, &FieldError{Field: key, What: fmt.Sprintf("%q is not a whole number", value)}
+			return &FieldError{Field: key, What: fmt.Sprintf("%q is not a whole number", value)}
 		}
 		v = int64(n)
 	case typ.Kind() == reflect.Bool:
 		b, err := strconv.ParseBool(value)
 		if err != nil {
-			return Change{}, &FieldError{Field: key, What: fmt.Sprintf("%q is not true or false", value)}
+			return &FieldError{Field: key, What: fmt.Sprintf("%q is not true or false", value)}
 		}
 		v = b
 	default:
@@ -150,31 +202,7 @@ func Set(path, key, value, who, auditLog string, now time.Time) (Change, error) 
 		cur = sub
 	}
 	cur[parts[len(parts)-1]] = v
-	var buf bytes.Buffer
-	if err := toml.NewEncoder(&buf).Encode(m); err != nil {
-		return Change{}, err
-	}
-	newCfg, err := Parse(buf.Bytes())
-	if err != nil {
-		return Change{}, err
-	}
-	newVal, _ := newCfg.Get(key)
-	if len(data) > 0 {
-		archive := path + "." + now.UTC().Format("20060102T150405")
-		if err := writeAtomic(archive, data, 0o644); err != nil {
-			return Change{}, fmt.Errorf("archive the previous file: %w", err)
-		}
-	}
-	if err := writeAtomic(path, buf.Bytes(), 0o644); err != nil {
-		return Change{}, err
-	}
-	ch := Change{Who: who, Key: key, Old: old, New: newVal, At: now}
-	if auditLog != "" {
-		if err := Audit(auditLog, "config set", ch); err != nil {
-			return ch, fmt.Errorf("changed, but the audit log failed: %w", err)
-		}
-	}
-	return ch, nil
+	return nil
 }
 
 // Audit appends one JSON line to the audit log and syncs it.
