@@ -122,7 +122,7 @@ func (s *applyScreen) advance(k *Kiosk) {
 	if s.run.Step().Type == kiosk.StepSubmit {
 		k.background(k.t("busy.submitting"), func(ctx context.Context) error { return s.run.Next(ctx) }, func(err error) {
 			if err != nil {
-				k.showMessage(k.t("submit.failTitle"), Message(err))
+				k.showMessage(k.t("submit.failTitle"), k.message(err))
 				return
 			}
 			s.stepChanged(k)
@@ -143,7 +143,7 @@ func (s *applyScreen) advance(k *Kiosk) {
 	case errors.Is(err, kiosk.ErrNoEvaluation):
 		k.showMessage(k.t("eval.title"), k.t("eval.needLevel"))
 	default:
-		k.showMessage(k.t("apply.problem"), Message(err))
+		k.showMessage(k.t("apply.problem"), k.message(err))
 	}
 }
 
@@ -189,7 +189,7 @@ func (s *applyScreen) content(k *Kiosk) fyne.CanvasObject {
 		body = k.evalPanel(&s.eval, func(e kiosk.Evaluation) {
 			k.background(k.t("busy.saving"), func(ctx context.Context) error { return s.run.Evaluate(ctx, e) }, func(err error) {
 				if err != nil && !errors.Is(err, kiosk.ErrAlreadyEvaluated) {
-					k.showMessage(k.t("eval.title"), Message(err))
+					k.showMessage(k.t("eval.title"), k.message(err))
 					return
 				}
 				s.advance(k)
@@ -325,7 +325,7 @@ func (s *applyScreen) startPrint(k *Kiosk) {
 	run := s.run
 	k.background("", func(ctx context.Context) error { return k.svc.Print(ctx, run) }, func(err error) {
 		if err != nil {
-			s.print, s.printMsg = printFailed, Message(err)
+			s.print, s.printMsg = printFailed, k.message(err)
 		} else {
 			s.print, s.printMsg = printDone, ""
 		}

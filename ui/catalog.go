@@ -311,7 +311,7 @@ func (k *Kiosk) startRun(it *kiosk.Item) {
 	}
 	run, err := kiosk.NewRun(k.sess, it, k.cat.Version, k.svc.RunDeps())
 	if err != nil {
-		k.showMessage(k.t("apply.cannotStart"), Message(err))
+		k.showMessage(k.t("apply.cannotStart"), k.message(err))
 		return
 	}
 	a := &applyScreen{run: run}

@@ -93,7 +93,7 @@ func (k *Kiosk) banners() []fyne.CanvasObject {
 		if !ok || d.State == "ok" || d.State == "" || d.Message == "" {
 			continue
 		}
-		out = append(out, banner(k.t("device."+name)+k.colon()+d.Message, colWarningBG))
+		out = append(out, banner(k.t("device."+name)+k.colon()+k.say(d.Message), colWarningBG))
 	}
 	return out
 }

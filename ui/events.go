@@ -24,7 +24,7 @@ func (k *Kiosk) handle(e Event) {
 		if k.sess != nil {
 			k.sess.Touch() // the citizen is there, trying
 		}
-		msg := e.Message
+		msg := k.say(e.Message)
 		if msg == "" {
 			msg = k.t("card.failDefault")
 		}
@@ -52,7 +52,7 @@ func (k *Kiosk) cardPlaced(id *kiosk.Identity) {
 	}
 	if err := id.Check(k.now()); err != nil {
 		id.Wipe()
-		k.showMessage(k.t("card.failTitle"), Message(err))
+		k.showMessage(k.t("card.failTitle"), k.message(err))
 		return
 	}
 	if cur := k.identity(); cur != nil && cur.IDNumber != id.IDNumber {
@@ -98,7 +98,7 @@ func (k *Kiosk) scanned(e Event) {
 	case c.EID:
 		k.showMessage(k.t("scan.unknownTitle"), k.t("scan.eidUnsupported"))
 	case e.Message != "":
-		k.showMessage(k.t("scan.unknownTitle"), e.Message)
+		k.showMessage(k.t("scan.unknownTitle"), k.say(e.Message))
 	default:
 		k.showMessage(k.t("scan.unknownTitle"), k.t("scan.unknown"))
 	}

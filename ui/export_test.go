@@ -188,3 +188,31 @@ func (k *Kiosk) Identified() bool { return k.identity() != nil }
 func WrapText(s string, width float32) []string {
 	return wrapText(s, sizeText, fyne.TextStyle{}, width)
 }
+
+// Realize makes sure every visible widget on screen has its renderer and
+// layout, as a frame about to be painted would.
+func (k *Kiosk) Realize() { visit(k.win.Canvas().Content(), true, func(fyne.CanvasObject) {}) }
+
+// OpenPlain shows a screen of one line of text through the same open and
+// render path as every screen: the baseline of the tap benchmark.
+func (k *Kiosk) OpenPlain(s string) { k.open(plainScreen(s)) }
+
+type plainScreen string
+
+func (p plainScreen) content(*Kiosk) fyne.CanvasObject { return canvas.NewText(string(p), nil) }
+
+// ItemTiles are the visible catalogue rows showing an item, in screen order.
+func (k *Kiosk) ItemTiles() []fyne.Tappable {
+	var out []fyne.Tappable
+	visit(k.win.Canvas().Content(), true, func(o fyne.CanvasObject) {
+		if t, ok := o.(*tile); ok && t.Title != "" {
+			for i := range k.cat.Items {
+				if k.text(k.cat.Items[i].Name) == t.Title {
+					out = append(out, t)
+					break
+				}
+			}
+		}
+	})
+	return out
+}

@@ -44,11 +44,20 @@ func (s *guideScreen) content(k *Kiosk) fyne.CanvasObject {
 		}
 		action = k.primary(label, func() { k.startRun(it) })
 	}
-	return column(theme.Padding()*3, 1, title, reader, action)
+	if k.lang != LangEN {
+		return column(theme.Padding()*3, 1, title, reader, action)
+	}
+	// The guide's content is the catalogue's official Chinese text: the
+	// catalogue model gives only names an English form, and conditions,
+	// materials and legal bases are legal text a hall will not publish in
+	// a machine translation. English readers are told so up front; the
+	// labels, the facts (limits, fees, trips) and the buttons are English.
+	note := panel(colWarningBG, wrapped(k.t("guide.officialChinese"), theme.Size(theme.SizeNameCaptionText), theme.ColorNameForeground, k.width()-32, fyne.TextAlignLeading), 16)
+	return column(theme.Padding()*3, 2, title, note, reader, action)
 }
 
 // guideParagraphs is every field of the guide, labelled in the kiosk's
-// language; the content is the catalogue's (Chinese).
+// language; the content is the catalogue's official text (Chinese).
 func guideParagraphs(k *Kiosk, it *kiosk.Item) []paragraph {
 	text := theme.Size(theme.SizeNameText)
 	head := theme.Size(theme.SizeNameSubHeadingText)
@@ -64,7 +73,7 @@ func guideParagraphs(k *Kiosk, it *kiosk.Item) []paragraph {
 	section("guide.basic")
 	line("guide.code", it.Code)
 	line("guide.department", k.text(k.cat.Department(it.Department).Name))
-	line("guide.category", it.Category)
+	line("guide.category", k.category(it.Category))
 	line("guide.class", k.t("class."+it.Class))
 	var aud []string
 	for _, a := range it.Audience {
@@ -179,4 +188,14 @@ func materialTags(k *Kiosk, m kiosk.Material) []string {
 		tags = append(tags, k.t("material.elicence"))
 	}
 	return tags
+}
+
+// category is an item's category (行政许可, 公共服务…, the statutory kinds of
+// government power) in the kiosk's language; one the translation files do
+// not know shows as the catalogue has it.
+func (k *Kiosk) category(c string) string {
+	if s := k.t("category." + c); s != "category."+c {
+		return s
+	}
+	return c
 }

@@ -27,6 +27,9 @@ func (h *homeScreen) content(k *Kiosk) fyne.CanvasObject {
 	title.Alignment = fyne.TextAlignCenter
 	sub := wrapped(prompt, theme.Size(theme.SizeNameText), theme.ColorNameForeground, k.width(), fyne.TextAlignCenter)
 	top := []fyne.CanvasObject{title, sub}
+	if k.serviceMsg != "" {
+		top = append([]fyne.CanvasObject{wrapped(k.serviceMsg, theme.Size(theme.SizeNameHeadingText), theme.ColorNameError, k.width(), fyne.TextAlignCenter)}, top...)
+	}
 	if k.notice != "" {
 		n := canvas.NewText(k.notice, colSuccess)
 		n.TextSize = theme.Size(theme.SizeNameText)

@@ -18,9 +18,15 @@ const (
 var (
 	tablesOnce sync.Once
 	tables     map[string]map[string]string
+	// saidEN is English for citizen messages that arrive in Chinese from
+	// devices, the store and the domain (i18n.MessagesEN).
+	saidEN map[string]string
 )
 
 func loadTables() {
+	if err := json.Unmarshal(i18n.MessagesEN, &saidEN); err != nil {
+		panic(fmt.Sprintf("ui: translation file messages.en.json: %v", err))
+	}
 	tables = map[string]map[string]string{}
 	for lang, data := range map[string][]byte{LangZH: i18n.ZH, LangEN: i18n.EN} {
 		m := map[string]string{}
@@ -67,3 +73,21 @@ func (k *Kiosk) text(t kiosk.Text) string { return t.In(k.lang) }
 
 // colon separates a label from its value: "：" in Chinese, ": " in English.
 func (k *Kiosk) colon() string { return k.t("punct.colon") }
+
+// say is a citizen message that came in Chinese (a device's, the store's,
+// an error's Message) in the kiosk's language. One without an English
+// translation shows a general English sentence with the Chinese under it,
+// for the staff the citizen is asked to turn to.
+func (k *Kiosk) say(zh string) string {
+	if k.lang != LangEN || zh == "" {
+		return zh
+	}
+	tablesOnce.Do(loadTables)
+	if s, ok := saidEN[zh]; ok {
+		return s
+	}
+	return k.t("msg.untranslated") + "\n" + zh
+}
+
+// message is Message(err) in the kiosk's language.
+func (k *Kiosk) message(err error) string { return k.say(Message(err)) }

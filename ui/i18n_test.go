@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"govkiosk/assets"
 	"govkiosk/assets/i18n"
+	"govkiosk/kiosk"
 	"govkiosk/ui"
 )
 
@@ -73,6 +75,13 @@ func TestTranslationsCoverEveryKeyUsed(t *testing.T) {
 	expand("catalog.title.", "guide", "apply", "ticket", "offline")
 	expand("catalog.tab.", "all", "department", "theme", "life", "personal", "legal")
 	expand("class.", "immediate", "promised")
+	cat, err := kiosk.ParseCatalog(assets.SampleCatalog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range cat.Items {
+		expand("category.", it.Category)
+	}
 	expand("audience.", "personal", "legal")
 	expand("card.", "resident", "foreigner", "hmt")
 	expand("device.", "printer", "idcard", "scanner")

@@ -55,6 +55,10 @@ type Options struct {
 	// Capture scans paper materials; nil offers no scanning (only
 	// 电子证照免提交 and 稍后补交).
 	Capture MaterialCapture
+	// OnFirstFrame, if set, is called once, from the painter, while the
+	// first frame of the home screen is drawn: the app logs that it is
+	// ready, and cmd/kioskbench times start-up to that line.
+	OnFirstFrame func()
 }
 
 // MaterialCapture captures the pages of one paper material with a document
@@ -94,6 +98,7 @@ type Kiosk struct {
 
 	notice      string
 	noticeUntil time.Time
+	serviceMsg  string // from the hall, on the attract screen (service_message.go)
 	taps        []time.Time
 
 	// working counts background calls in flight. While one runs, the
@@ -146,8 +151,16 @@ type (
 // New builds the kiosk window over svc and starts listening to its events.
 // Call Window().ShowAndRun() (or Show) to display it.
 func New(app fyne.App, svc Services, opts Options) *Kiosk {
+	painted := make(chan struct{})
+	ready := opts.OnFirstFrame
+	opts.OnFirstFrame = func() {
+		if ready != nil {
+			ready()
+		}
+		close(painted)
+	}
 	k := newKiosk(app, svc, opts)
-	warmIME()
+	warmUp(painted)
 	go k.pumpEvents()
 	go k.runTicker()
 	return k
@@ -186,7 +199,11 @@ func newKiosk(app fyne.App, svc Services, opts Options) *Kiosk {
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameBackground))
 	k.main = container.NewBorder(k.top, k.bottom, nil, nil, k.body)
 	corner := newHotCorner(k.cornerTap)
-	root := fyne.CanvasObject(container.NewStack(bg, k.main, k.layer, container.NewWithoutLayout(corner)))
+	free := container.NewWithoutLayout(corner)
+	if opts.OnFirstFrame != nil {
+		free.Add(newFirstFrameProbe(opts.OnFirstFrame))
+	}
+	root := fyne.CanvasObject(container.NewStack(bg, k.main, k.layer, free))
 	if opts.HideCursor {
 		root = newNoCursor(root)
 	}

@@ -22,7 +22,3 @@ func (c imeComposer) Candidates(n int) []pinyinCandidate {
 	}
 	return out
 }
-
-// warmIME loads the dictionary off the UI goroutine, so the first pinyin
-// key does not wait for it.
-func warmIME() { go ime.Default() }

@@ -183,7 +183,7 @@ func (s *progressScreen) lookup(k *Kiosk) {
 	}, func(err error) {
 		switch {
 		case err != nil:
-			k.showMessage(k.t("progress.notFoundTitle"), Message(err))
+			k.showMessage(k.t("progress.notFoundTitle"), k.message(err))
 		case view == nil:
 			k.showMessage(k.t("progress.notFoundTitle"), k.t("progress.notFound"))
 		default:
@@ -206,7 +206,7 @@ func (s *progressScreen) lookupByID(k *Kiosk) {
 		return err
 	}, func(err error) {
 		if err != nil {
-			k.showMessage(k.t("progress.notFoundTitle"), Message(err))
+			k.showMessage(k.t("progress.notFoundTitle"), k.message(err))
 			return
 		}
 		s.list, s.listed = list, true
@@ -275,7 +275,7 @@ func (s *progressScreen) evaluate(k *Kiosk) fyne.CanvasObject {
 	p := k.evalPanel(&s.eval, func(e kiosk.Evaluation) {
 		e.At = k.now()
 		if err := e.Validate(); err != nil {
-			k.showMessage(k.t("eval.title"), Message(err))
+			k.showMessage(k.t("eval.title"), k.message(err))
 			return
 		}
 		ev := k.svc.RunDeps().Evaluator
@@ -285,7 +285,7 @@ func (s *progressScreen) evaluate(k *Kiosk) fyne.CanvasObject {
 				c.Evaluated = true
 				k.showMessage(k.t("eval.title"), k.t("eval.already"))
 			case err != nil:
-				k.showMessage(k.t("eval.title"), Message(err))
+				k.showMessage(k.t("eval.title"), k.message(err))
 				return
 			default:
 				c.Evaluated = true

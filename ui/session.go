@@ -62,6 +62,7 @@ func (k *Kiosk) endSession() {
 func (k *Kiosk) sessionEnded() {
 	k.sess = nil
 	k.resetForNextCitizen()
+	releaseMemory()
 }
 
 func (k *Kiosk) resetForNextCitizen() {

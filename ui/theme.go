@@ -9,9 +9,9 @@ import (
 	"govkiosk/assets"
 )
 
-// cjkFont is the bundled CJK font. It has no Latin glyphs; Fyne falls back
+// cjkFont is the bundled CJK font, the UI subset. It has no Latin glyphs; Fyne falls back
 // to its own Latin font rune by rune, so mixed text renders fully.
-var cjkFont = fyne.NewStaticResource("DroidSansFallbackFull.ttf", assets.CJKFont)
+var cjkFont = fyne.NewStaticResource("DroidSansFallbackUI.ttf", assets.UIFont)
 
 // kioskTheme is the kiosk's own look: large type readable at arm's length,
 // calm blue and white of a government hall, and in 长辈模式 everything 1.45×

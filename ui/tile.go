@@ -71,6 +71,14 @@ type tileRenderer struct {
 	sub    *canvas.Text
 	badges []fyne.CanvasObject
 	size   fyne.Size
+	// shown is the icon (by name) and colour the image holds: an SVG is
+	// rasterised on every Refresh, ~10 ms for a home tile's, and every
+	// screen switch refreshes every tile, so it is redone only when these
+	// change (a new size rasterises it again by itself).
+	shown struct {
+		icon    string
+		primary bool
+	}
 }
 
 func (r *tileRenderer) sizes() (title, sub, pad, icon float32) {
@@ -218,14 +226,17 @@ func (r *tileRenderer) Refresh() {
 	}
 	r.title.Color, r.title.TextSize = fg, titleSz
 	r.sub.Color, r.sub.TextSize = subCol, subSz
+	iconChanged := false
 	if r.t.Icon != nil {
-		res := r.t.Icon
-		if r.t.Kind == tilePrimary {
-			res = theme.NewColoredResource(res, theme.ColorNameForegroundOnPrimary)
-		} else {
-			res = theme.NewColoredResource(res, theme.ColorNamePrimary)
+		primary := r.t.Kind == tilePrimary
+		if r.shown.icon != r.t.Icon.Name() || r.shown.primary != primary {
+			r.shown.icon, r.shown.primary, iconChanged = r.t.Icon.Name(), primary, true
+			if primary {
+				r.icon.Resource = theme.NewColoredResource(r.t.Icon, theme.ColorNameForegroundOnPrimary)
+			} else {
+				r.icon.Resource = theme.NewColoredResource(r.t.Icon, theme.ColorNamePrimary)
+			}
 		}
-		r.icon.Resource = res
 		r.icon.Show()
 	} else {
 		r.icon.Hide()
@@ -239,11 +250,14 @@ func (r *tileRenderer) Refresh() {
 		txt.Alignment = fyne.TextAlignCenter
 		r.badges = append(r.badges, bg, txt)
 	}
+	before := r.icon.Size()
 	r.Layout(r.size)
 	r.bg.Refresh()
 	r.title.Refresh()
 	r.sub.Refresh()
-	r.icon.Refresh()
+	if iconChanged && r.icon.Size() == before {
+		r.icon.Refresh()
+	}
 }
 
 func (r *tileRenderer) Objects() []fyne.CanvasObject {

@@ -15,3 +15,12 @@ var ZH []byte
 //
 //go:embed en.json
 var EN []byte
+
+// MessagesEN is English for the plain-Chinese messages that devices, the
+// store and the domain give citizens (their Message methods speak Chinese,
+// the language of the hall, its logs and its technicians), keyed by that
+// Chinese text as gettext keys by the source text: ui shows the English
+// in English mode.
+//
+//go:embed messages.en.json
+var MessagesEN []byte

@@ -1,0 +1,33 @@
+package ui
+
+import (
+	"runtime/debug"
+
+	"govkiosk/kiosk/ime"
+)
+
+// Go keeps the heap a stretch of work has freed for reuse, up to about
+// twice the live heap, and gives it back to the system only slowly. The
+// idle kiosk's live heap is ~30 MB, and both start-up (font tables copied
+// while parsing, the catalogue's and the dictionary's decoding) and a
+// citizen's session leave as much garbage again: the attract screen would
+// hold tens of MB it never uses. So the kiosk hands it back at the two
+// moments it has nothing else to do, off the UI goroutine (a full
+// collection takes ~20 ms).
+
+// warmUp loads the pinyin dictionary once the first frame is painted, so
+// that the ~30 ms of parsing does not compete with the first frame for the
+// kiosk's two cores, and the first pinyin key rarely waits for it (a key
+// pressed sooner waits in ime.Default until the dictionary is whole: no
+// tap sees half of it). Then it releases start-up's garbage.
+func warmUp(painted <-chan struct{}) {
+	go func() {
+		<-painted
+		ime.Default()
+		debug.FreeOSMemory()
+	}()
+}
+
+// releaseMemory gives back what a citizen's session freed, once the
+// attract screen is up again.
+func releaseMemory() { go debug.FreeOSMemory() }
