@@ -13,9 +13,10 @@ test: deps
 
 # Benchmarks print each figure next to its target (see README). The kiosk's
 # start-up and memory against a bare Fyne window need a display: one is
-# started when there is none.
+# started when there is none. The hall's benchmarks run on SQLite and on a
+# throwaway PostgreSQL (scripts/pg.sh).
 bench: deps
-	go test -run '^$$' -bench . -benchtime 2s ./...
+	scripts/pg.sh run go test -run '^$$' -bench . -benchtime 2s -timeout 30m ./...
 	scripts/with-display.sh go run ./cmd/kioskbench -runs 5
 
 build: deps

@@ -5,10 +5,14 @@
 #   fonts:  fonts-noto-cjk                           (Chinese on screen)
 #           fonts-droid-fallback                     (source of assets/fonts/DroidSansFallbackFull.ttf)
 #   tests:  xvfb xauth xdotool imagemagick           (a display, input, screenshots)
+#   scan:   sane-utils libsane1                      (scanimage and SANE's test backend: document scanners)
+#           v4l-utils                                (v4l2-ctl: document cameras, 高拍仪)
+#           tesseract-ocr tesseract-ocr-chi-sim      (tests: scanned pages stay readable)
 #   deb:    xinit                                    (the kiosk unit's X session, for systemd-analyze verify)
+#   console: chromium                                (the hall console's browser test, headless)
 set -euo pipefail
 
-packages=(gcc pkg-config xorg-dev libgl1-mesa-dev fonts-noto-cjk fonts-droid-fallback xvfb xauth xdotool imagemagick xinit)
+packages=(gcc pkg-config xorg-dev libgl1-mesa-dev fonts-noto-cjk fonts-droid-fallback xvfb xauth xdotool imagemagick xinit chromium sane-utils libsane1 v4l-utils tesseract-ocr tesseract-ocr-chi-sim)
 
 missing=()
 for p in "${packages[@]}"; do

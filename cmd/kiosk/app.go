@@ -38,6 +38,14 @@ type app struct {
 	mu        sync.Mutex
 	printer   *printer.Printer // the open printer, from its device
 	lastPrint func() string    // demo: the simulated printer's last job image
+
+	// Maintenance mode and remote commands (maint.go, commands.go).
+	tech     *technician
+	inMaint  atomic.Bool // device events go to maintenance, not to citizens
+	kiosk    atomic.Pointer[ui.Kiosk]
+	cmdMu    sync.Mutex
+	quit     func() // ends run: the window closes, main exits with exitCode
+	exitCode atomic.Int32
 }
 
 type catalogState struct {
@@ -237,8 +245,20 @@ func (a *app) dataPath(name string) string { return filepath.Join(a.cfg.DataDir,
 
 // emit hands an event to the screens without ever blocking a device loop.
 func (a *app) emit(e ui.Event) {
+	to := a.events
+	if a.inMaint.Load() {
+		if e.Kind == ui.EventDevice || e.Kind == ui.EventOnline {
+			// The kiosk's screens need the devices' states when they come back.
+			select {
+			case a.tech.events <- e:
+			default:
+			}
+		} else {
+			to = a.tech.events
+		}
+	}
 	select {
-	case a.events <- e:
+	case to <- e:
 	default:
 		a.log.Warn("UI event dropped", "kind", fmt.Sprint(e.Kind))
 		if e.Identity != nil {

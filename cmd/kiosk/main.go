@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"govkiosk/assets"
@@ -57,14 +58,21 @@ func main() {
 		fmt.Fprintf(os.Stderr, "kiosk: logs: %v\n", err)
 		os.Exit(1)
 	}
-	defer closer.Close()
-	if err := run(log, cfg, *demo, *windowed); err != nil {
-		log.Error("kiosk stopped", "err", err)
-		os.Exit(1)
+	if *demo {
+		*configPath = "" // demo mode has no configuration file to change
 	}
+	code, err := run(log, cfg, *configPath, *demo, *windowed)
+	if err != nil {
+		log.Error("kiosk stopped", "err", err)
+		code = 1
+	}
+	closer.Close()
+	os.Exit(code)
 }
 
-func run(log *slog.Logger, cfg config.Config, demo, windowed bool) error {
+// run runs the kiosk until its window closes and returns the exit status:
+// 0, or exitRestart when it stops to be started again.
+func run(log *slog.Logger, cfg config.Config, configPath string, demo, windowed bool) (int, error) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log.Info("kiosk starting", "version", version, "demo", demo, "data_dir", cfg.DataDir)
@@ -73,7 +81,7 @@ func run(log *slog.Logger, cfg config.Config, demo, windowed bool) error {
 	if demo {
 		var err error
 		if d, err = startDemo(ctx, log, &cfg); err != nil {
-			return fmt.Errorf("demo: %w", err)
+			return 1, fmt.Errorf("demo: %w", err)
 		}
 		defer d.Close()
 	}
@@ -82,25 +90,26 @@ func run(log *slog.Logger, cfg config.Config, demo, windowed bool) error {
 	case errors.Is(err, client.ErrNotEnrolled):
 		log.Warn("terminal not enrolled: cases cannot be accepted until it is", "data_dir", cfg.DataDir)
 	case err != nil:
-		return err
+		return 1, err
 	}
 	if creds != nil && d != nil {
 		creds.HallURL = d.hallURL // the embedded hall's port changes between runs
 	}
 
-	a := &app{cfg: cfg, log: log, clock: kiosk.SystemClock{}, events: make(chan ui.Event, 64)}
+	a := &app{cfg: cfg, log: log, clock: kiosk.SystemClock{}, events: make(chan ui.Event, 64), quit: stop}
+	a.tech = newTechnician(a, configPath)
 	opts := store.Options{Clock: a.clock, TerminalPrefix: cfg.TerminalID}
 	if creds != nil {
 		opts.TerminalPrefix = creds.TerminalID
 		if opts.Sealer, err = creds.NewSealer(); err != nil {
-			return err
+			return 1, err
 		}
 	}
 	if opts.TerminalPrefix == "" {
 		opts.TerminalPrefix = "K0000"
 	}
 	if a.store, err = store.Open(a.dataPath("kiosk.db"), opts); err != nil {
-		return err
+		return 1, err
 	}
 	defer a.store.Close()
 	cat, err := a.store.ActiveCatalog(ctx)
@@ -111,7 +120,7 @@ func run(log *slog.Logger, cfg config.Config, demo, windowed bool) error {
 		cat, err = a.store.InstallCatalog(ctx, assets.SampleCatalog)
 	}
 	if err != nil {
-		return fmt.Errorf("catalogue: %w", err)
+		return 1, fmt.Errorf("catalogue: %w", err)
 	}
 	a.setCatalog(cat)
 	log.Info("catalogue loaded", "version", cat.Version, "items", len(cat.Items))
@@ -127,27 +136,36 @@ func run(log *slog.Logger, cfg config.Config, demo, windowed bool) error {
 			Credentials: creds, Store: a.store, Clock: a.clock, Log: log, AppVersion: version,
 			Devices:   a.deviceHealth,
 			OnCatalog: a.setCatalog,
-			OnCommand: func(c client.Command) { log.Info("remote command received", "kind", c.Kind) },
+			OnCommand: a.onCommand,
 		}); err != nil {
-			return err
+			return 1, err
 		}
 		go a.client.Run(ctx)
 	}
 	go a.housekeeping(ctx)
 
+	capture, err := materialCapture(cfg.DocScan, log.With("part", "docscan"))
+	if err != nil {
+		return 1, err
+	}
+
 	fa := fyneapp.NewWithID("cn.govkiosk.terminal")
-	k := ui.New(fa, a, ui.Options{
+	var k *ui.Kiosk
+	k = ui.New(fa, a, ui.Options{
 		Orientation: orientation(cfg), Fullscreen: !windowed, HideCursor: cfg.HideCursor,
-		Language: cfg.Language, Elderly: cfg.ElderlyMode,
+		Language: cfg.Language, Elderly: cfg.ElderlyMode, OnTechnicianGesture: func() { a.tech.enter(k) },
+		OnFirstFrame: func() { log.Info("kiosk ready", "since_start_ms", time.Since(started).Milliseconds()) },
+		Capture:      capture,
 	})
+	k.SetServiceMessage(a.serviceMessage())
+	a.kiosk.Store(k)
 	if d != nil {
 		a.lastPrint = d.rig.Printer.LastPNG
 		d.showPanel(fa, a)
 	}
-	fa.Lifecycle().SetOnStarted(func() { log.Info("kiosk ready", "since_start_ms", time.Since(started).Milliseconds()) })
-	go func() { <-ctx.Done(); fa.Quit() }()
+	go func() { <-ctx.Done(); fyne.Do(fa.Quit) }() // Quit touches the window: UI goroutine only
 	k.Window().ShowAndRun()
-	return nil
+	return int(a.exitCode.Load()), nil
 }
 
 var started = time.Now()
