@@ -35,8 +35,11 @@ type Config struct {
 	AppVersion  string
 
 	// BatchCases and BatchBytes bound one upload; the hall refuses bodies
-	// over 4 MiB, so batches are sized by bytes as well as by count.
-	BatchCases int // default 20
+	// over 4 MiB, so batches are sized by bytes as well as by count. Each
+	// batch costs a durable commit at the hall and one at the terminal, so
+	// a terminal back from days offline drains in batches of 100, not 20
+	// (10,000 cases: 100 round trips instead of 500).
+	BatchCases int // default 100
 	BatchBytes int // default 3 MiB
 
 	// Intervals of the background loop.
@@ -97,7 +100,7 @@ func New(cfg Config) (*Client, error) {
 	def(&cfg.MinBackoff, time.Second)
 	def(&cfg.MaxBackoff, 5*time.Minute)
 	if cfg.BatchCases <= 0 {
-		cfg.BatchCases = 20
+		cfg.BatchCases = 100
 	}
 	if cfg.BatchBytes <= 0 {
 		cfg.BatchBytes = 3 << 20

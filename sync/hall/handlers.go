@@ -261,12 +261,32 @@ func (s *Server) handleCatalog(w http.ResponseWriter, r *http.Request, _ Termina
 		return
 	}
 	// Versions never change, so a cache may keep them for good.
-	w.Header().Set("ETag", strconv.Quote(v.SHA256))
 	w.Header().Set("Cache-Control", "private, max-age=31536000, immutable")
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Vary", "Accept-Encoding")
+	body := v.Doc
+	etag := strconv.Quote(v.SHA256)
+	// The ETag stays the quoted sha256 (the API's contract) for the
+	// gzipped representation too: it names the signed document, the
+	// representations never differ in content, gzip is never served for a
+	// range, and Vary keeps shared caches apart.
+	if acceptsGzip(r) && r.Header.Get("Range") == "" {
+		// A catalogue is JSON and compresses several times over; two
+		// hundred terminals fetching a new version is most of the hall's
+		// traffic. The signature stays over the uncompressed bytes, which
+		// Go's transport restores transparently.
+		gz, err := s.gzipped.get(v)
+		if err != nil {
+			s.storeError(w, r, err)
+			return
+		}
+		body = gz
+		w.Header().Set("Content-Encoding", "gzip")
+	}
+	w.Header().Set("ETag", etag)
 	// ServeContent answers If-None-Match with 304 and serves ranges, so a
 	// terminal on a poor line can resume a large catalogue.
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(v.Doc))
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
 }
 
 func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request, t Terminal) {
