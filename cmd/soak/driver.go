@@ -121,6 +121,7 @@ type driver struct {
 	counts    map[string]int // faults the driver applied
 	lastFault time.Time
 	midBatch  int // hall kills that hit an upload in flight
+	pubs      sync.WaitGroup
 	published int64
 	peak      int
 }
@@ -227,6 +228,7 @@ func (d *driver) run(ctx context.Context) (*Report, error) {
 	}
 	// The window is over: no new faults; what is armed and not yet
 	// applied is dropped; capped stores get their room back.
+	d.pubs.Wait()
 	d.proxy.Disarm()
 	for _, t := range d.terms {
 		t.clearStallRequest()
@@ -345,9 +347,10 @@ func (d *driver) plan() ([]planned, map[int]map[string]int) {
 		}
 		for range n[k] {
 			when := at()
-			if strings.HasPrefix(k, "kill_terminal_") {
-				// A stop point is reached at the terminal's next citizen:
-				// ask early enough that it comes before the window ends.
+			if strings.HasPrefix(k, "kill_terminal_") || k == faultDiskFull {
+				// A stop point is reached at the terminal's next citizen,
+				// and a full disk needs one who submits: ask while the
+				// terminals still serve citizens.
 				when = when * 3 / 4
 			}
 			plan = append(plan, planned{at: when, kind: k})
@@ -406,7 +409,7 @@ func (d *driver) startTerminals(ctx context.Context, hallURL string, budgets map
 		}
 	}
 	// Terminal-side faults stop with the window, which starts once all are up.
-	interval := time.Duration(float64(d.o.Duration) * 0.8 / float64(d.o.Cases))
+	interval := time.Duration(float64(d.o.Duration) * 0.9 / float64(d.o.Cases))
 	for i := range d.o.Terminals {
 		dir := filepath.Join(d.dir, fmt.Sprintf("t%03d", i))
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -493,7 +496,10 @@ func (d *driver) loop(ctx context.Context, step func(now time.Time) bool) error 
 			d.hall.kill(500 * time.Millisecond) // died on its own: a finding (oddExits); restart it
 		}
 		if d.hall.dueRestart(now) {
-			if err := d.hall.startAndWait(ctx); err != nil {
+			// Started, not waited for: terminals find it up when it is (a
+			// hall that dies at start is caught above as an odd exit), and
+			// the loop keeps killing and restarting terminals meanwhile.
+			if err := d.hall.start(d.hall.bin, d.hall.args()...); err != nil {
 				return err
 			}
 			d.logf("hall restarted")
@@ -616,15 +622,29 @@ func (d *driver) apply(p planned, catalogFile string) bool {
 				t.requestStall(stallCatalogInstal)
 			}
 		}
-		if _, err := d.hall.admin("publish", catalogFile); err != nil {
-			// A busy or restarting hall refuses now; an admin tries again.
-			fmt.Fprintln(d.out, "soak: publish (will retry):", err)
-			return false
-		}
-		d.mu.Lock()
-		d.published++
-		d.mu.Unlock()
-		d.logf("published catalogue version %d", d.published)
+		// Publishing runs its own process against the hall's database and
+		// may wait out a busy or restarting hall: off the loop, retried
+		// as an admin would, so kills and restarts stay on time.
+		d.pubs.Add(1)
+		go func() {
+			defer d.pubs.Done()
+			for try := 1; ; try++ {
+				_, err := d.hall.admin("publish", catalogFile)
+				if err == nil {
+					break
+				}
+				if try == 10 {
+					fmt.Fprintln(d.out, "soak: publish failed 10 times:", err)
+					return
+				}
+				time.Sleep(time.Second)
+			}
+			d.mu.Lock()
+			d.published++
+			v := d.published
+			d.mu.Unlock()
+			d.logf("published catalogue version %d", v)
+		}()
 	}
 	return true
 }

@@ -131,8 +131,10 @@ type hallProc struct {
 	bin, db, addr string
 }
 
+func (h *hallProc) args() []string { return []string{"serve", "--addr", h.addr, "--db", h.db} }
+
 func (h *hallProc) startAndWait(ctx context.Context) error {
-	if err := h.start(h.bin, "serve", "--addr", h.addr, "--db", h.db); err != nil {
+	if err := h.start(h.bin, h.args()...); err != nil {
 		return err
 	}
 	deadline := time.Now().Add(30 * time.Second)
