@@ -527,7 +527,7 @@ func (d *driver) loop(ctx context.Context, step func(now time.Time) bool) error 
 				t.kill(d.downtime())
 			}
 		}
-		if now.Sub(lastSample) >= 250*time.Millisecond {
+		if now.Sub(lastSample) >= time.Second {
 			lastSample = now
 			sum := 0
 			for _, t := range d.terms {
@@ -555,6 +555,8 @@ func (p *proc) upAtZero() bool {
 	return p.upAt.IsZero()
 }
 
+// clearStallRequest withdraws a request not yet reached. asked stays set:
+// the terminal may have stopped just now and still needs its kill.
 func (t *termProc) clearStallRequest() {
 	os.Remove(filepath.Join(t.dir, fileStall))
 }
