@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"io"
 	"os"
@@ -19,25 +18,7 @@ func TestDeviceCommandsTakePortsFromConfig(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds binaries")
 	}
-	bin := t.TempDir()
-	for _, cmd := range []string{"kioskctl", "devsim"} {
-		out, err := exec.Command("go", "build", "-o", filepath.Join(bin, cmd), "govkiosk/cmd/"+cmd).CombinedOutput()
-		if err != nil {
-			t.Fatalf("build %s: %v\n%s", cmd, err, out)
-		}
-	}
-	dir := t.TempDir()
-	devsim := exec.Command(filepath.Join(bin, "devsim"), "--dir", dir)
-	stdin, _ := devsim.StdinPipe()
-	stdout, _ := devsim.StdoutPipe()
-	if err := devsim.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { stdin.Close(); devsim.Process.Kill(); devsim.Wait() }()
-	lines := bufio.NewScanner(stdout)
-	for lines.Scan() && !strings.HasPrefix(lines.Text(), "type 'help'") {
-	}
-	go io.Copy(io.Discard, stdout)
+	bin, dir, stdin := startDevsim(t)
 
 	cfg := filepath.Join(dir, "kiosk.toml")
 	os.WriteFile(cfg, []byte(`terminal_id = "K0001"
