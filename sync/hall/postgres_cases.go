@@ -186,11 +186,7 @@ func (s *PostgresStore) ApplyEvaluations(ctx context.Context, terminalID string,
 			if err != nil {
 				return err
 			}
-			if sameEvaluation(stored, ev) {
-				out[i] = Outcome{Result: ResultDuplicate}
-			} else {
-				out[i] = Outcome{Result: ResultRejected, Reason: "case already has a different evaluation (one per case)"}
-			}
+			out[i] = repeatEvaluationOutcome(stored, ev)
 		}
 		return nil
 	})

@@ -164,11 +164,7 @@ func (s *SQLiteStore) ApplyEvaluations(ctx context.Context, terminalID string, e
 			if err != nil {
 				return err
 			}
-			if sameEvaluation(stored, ev) {
-				out[i] = Outcome{Result: ResultDuplicate}
-			} else {
-				out[i] = Outcome{Result: ResultRejected, Reason: "case already has a different evaluation (one per case)"}
-			}
+			out[i] = repeatEvaluationOutcome(stored, ev)
 		}
 		return nil
 	})
@@ -185,9 +181,15 @@ func nonNil(s []string) []string {
 	return s
 }
 
-func sameEvaluation(a, b NewEvaluation) bool {
-	return a.Level == b.Level && slices.Equal(nonNil(a.Reasons), nonNil(b.Reasons)) &&
-		a.Comment == b.Comment && a.At.UnixMilli() == b.At.UnixMilli()
+// repeatEvaluationOutcome is the outcome of an evaluation for a case that
+// already has stored: the same one again is a duplicate (a replayed
+// upload), a different one is rejected. Both stores answer by it.
+func repeatEvaluationOutcome(stored, ev NewEvaluation) Outcome {
+	if stored.Level == ev.Level && slices.Equal(nonNil(stored.Reasons), nonNil(ev.Reasons)) &&
+		stored.Comment == ev.Comment && stored.At.UnixMilli() == ev.At.UnixMilli() {
+		return Outcome{Result: ResultDuplicate}
+	}
+	return Outcome{Result: ResultRejected, Reason: "case already has a different evaluation (one per case)"}
 }
 
 func scanEvaluation(row *sql.Row) (NewEvaluation, error) {
