@@ -29,6 +29,10 @@ type Summary struct {
 	FaultGroups     map[string]int `json:"fault_groups"` // faults summed by the issue's kinds: network, power, disk, devices
 	ConvergeSeconds float64        `json:"converge_seconds"`
 	PeakOutbox      int            `json:"peak_outbox"`
+	// How late the driver carried out its planned faults: a driver that
+	// falls behind its plan injects stop points after the citizens left.
+	LagMeanSeconds float64 `json:"driver_lag_mean_seconds"`
+	LagMaxSeconds  float64 `json:"driver_lag_max_seconds"`
 }
 
 // Report is the checker's verdict.
@@ -84,6 +88,10 @@ func (d *driver) check(ctx context.Context, converged time.Time) (*Report, error
 	}
 	last := d.lastFault
 	r.PeakOutbox, r.MidBatch = d.peak, d.midBatch
+	if d.lagN > 0 {
+		r.LagMeanSeconds = (d.lagSum / time.Duration(d.lagN)).Seconds()
+	}
+	r.LagMaxSeconds = d.lagMax.Seconds()
 	d.mu.Unlock()
 	if pl := d.proxy.LastFault(); pl.After(last) {
 		last = pl
@@ -192,6 +200,7 @@ func (d *driver) check(ctx context.Context, converged time.Time) (*Report, error
 	}
 	r.Info = append(r.Info,
 		fmt.Sprintf("%d faults injected; %d of %d hall kills hit an upload in flight", total, r.MidBatch, r.Faults[faultKillHall]),
+		fmt.Sprintf("driver kept its plan: faults carried out %.1f s late on average, %.1f s at worst", r.LagMeanSeconds, r.LagMaxSeconds),
 		fmt.Sprintf("hall holds %d cases: %d acknowledged by a terminal, %d orphans (committed, then the terminal was killed before it recorded the receipt)",
 			len(cases), len(cases)-r.Orphans, r.Orphans),
 		fmt.Sprintf("evaluations (好差评): %d stored at terminals, %d at the hall", r.Rated, r.RatingsIn),

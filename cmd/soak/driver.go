@@ -105,6 +105,9 @@ type planned struct {
 	at   time.Duration
 	kind string
 	n    int // catalogue-install stalls to request with a publish
+	// planned is when it was first due: retries move at, and the lag is
+	// measured from the first.
+	planned time.Duration
 }
 
 type driver struct {
@@ -124,6 +127,22 @@ type driver struct {
 	pubs      sync.WaitGroup
 	published int64
 	peak      int
+
+	// snap is every terminal's last status, read once a second by the
+	// loop. Picking a terminal for a fault used to read and decode two
+	// hundred status files per attempt; with hundreds of retries queued
+	// that kept the loaded driver minutes behind its plan.
+	snap []termSnap
+	// lag is how late planned faults were taken up, to show whether the
+	// driver kept its plan (a late stop point finds no citizen to stop).
+	lagSum, lagMax time.Duration
+	lagN           int
+}
+
+// termSnap is a terminal's status as of the loop's last sample.
+type termSnap struct {
+	st terminalStatus
+	ok bool
 }
 
 func (d *driver) logf(format string, args ...any) {
@@ -207,16 +226,22 @@ func (d *driver) run(ctx context.Context) (*Report, error) {
 			return nil, err
 		}
 	}
+	for i := range plan {
+		plan[i].planned = plan[i].at
+	}
 	sort.Slice(plan, func(i, j int) bool { return plan[i].at < plan[j].at })
 	err = d.loop(ctx, func(now time.Time) bool {
 		for len(plan) > 0 && now.Sub(window) >= plan[0].at && time.Since(now) < 100*time.Millisecond {
 			p := plan[0]
 			plan = plan[1:]
-			if !d.apply(p, catalogFile) && p.at < d.o.Duration {
+			if d.apply(p, catalogFile) {
+				d.lagged(now.Sub(window) - p.planned)
+			} else if p.at < d.o.Duration {
 				// No terminal could take it now (all down, capped or
-				// already asked): try again a little later — later than
-				// now, so a driver that fell behind does not spin on it.
-				p.at = now.Sub(window) + 200*time.Millisecond
+				// already asked): try again later — later than now, so a
+				// driver that fell behind does not spin on it, and not
+				// before the next status sample could say otherwise.
+				p.at = now.Sub(window) + statusSample
 				i := sort.Search(len(plan), func(i int) bool { return plan[i].at > p.at })
 				plan = append(plan[:i], append([]planned{p}, plan[i:]...)...)
 			}
@@ -527,22 +552,46 @@ func (d *driver) loop(ctx context.Context, step func(now time.Time) bool) error 
 				t.kill(d.downtime())
 			}
 		}
-		if now.Sub(lastSample) >= time.Second {
+		if now.Sub(lastSample) >= statusSample {
 			lastSample = now
-			sum := 0
-			for _, t := range d.terms {
-				if st, ok := t.status(); ok {
-					sum += st.Pending
-				}
-			}
-			d.mu.Lock()
-			d.peak = max(d.peak, sum)
-			d.mu.Unlock()
+			d.sample()
 		}
 		if step(now) {
 			return nil
 		}
 	}
+}
+
+// statusSample is how often the loop reads every terminal's status.
+const statusSample = time.Second
+
+// sample reads every terminal's status into the snapshot and tracks the
+// peak outbox.
+func (d *driver) sample() {
+	if d.snap == nil {
+		d.snap = make([]termSnap, len(d.terms))
+	}
+	sum := 0
+	for i, t := range d.terms {
+		st, ok := t.status()
+		d.snap[i] = termSnap{st, ok}
+		if ok {
+			sum += st.Pending
+		}
+	}
+	d.mu.Lock()
+	d.peak = max(d.peak, sum)
+	d.mu.Unlock()
+}
+
+// lagged records how late a planned action was carried out.
+func (d *driver) lagged(l time.Duration) {
+	l = max(l, 0)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.lagSum += l
+	d.lagMax = max(d.lagMax, l)
+	d.lagN++
 }
 
 func (d *driver) downtime() time.Duration {
@@ -561,11 +610,15 @@ func (t *termProc) clearStallRequest() {
 	os.Remove(filepath.Join(t.dir, fileStall))
 }
 
-// pick returns a random running terminal that satisfies ok, or nil.
-func (d *driver) pick(ok func(*termProc) bool) *termProc {
+// pick returns a random running terminal whose last sampled status
+// satisfies ok, or nil.
+func (d *driver) pick(ok func(terminalStatus) bool) *termProc {
+	if d.snap == nil {
+		d.sample()
+	}
 	var c []*termProc
-	for _, t := range d.terms {
-		if t.running() && !t.capped && !t.stallPending() && ok(t) {
+	for i, t := range d.terms {
+		if s := d.snap[i]; s.ok && t.running() && !t.capped && !t.stallPending() && ok(s.st) {
 			c = append(c, t)
 		}
 	}
@@ -577,7 +630,10 @@ func (d *driver) pick(ok func(*termProc) bool) *termProc {
 
 // apply carries out one planned action; false if no terminal could take it.
 func (d *driver) apply(p planned, catalogFile string) bool {
-	anyTerm := func(*termProc) bool { return true }
+	anyTerm := func(terminalStatus) bool { return true }
+	// Stop points and full disks need a terminal that still has citizens
+	// to serve.
+	serving := func(st terminalStatus) bool { return st.Acked < d.o.Cases-1 }
 	switch {
 	case p.kind == string(faultproxy.Cut):
 		dur := time.Duration((1 + 3*d.rnd.Float64()) * float64(time.Second))
@@ -598,7 +654,7 @@ func (d *driver) apply(p planned, catalogFile string) bool {
 		d.logf("killed %s", t.name)
 	case strings.HasPrefix(p.kind, "kill_terminal_"):
 		// Ask a terminal still serving citizens to stop at the point.
-		t := d.pick(func(t *termProc) bool { st, _ := t.status(); return st.Acked < d.o.Cases-1 })
+		t := d.pick(serving)
 		if t == nil {
 			return false
 		}
@@ -606,7 +662,7 @@ func (d *driver) apply(p planned, catalogFile string) bool {
 	case p.kind == faultKillHall:
 		d.killHall()
 	case p.kind == faultDiskFull:
-		t := d.pick(func(t *termProc) bool { st, _ := t.status(); return st.Acked < d.o.Cases-1 })
+		t := d.pick(serving)
 		if t == nil {
 			return false
 		}

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -44,8 +45,22 @@ func runDriver(args []string) int {
 	fs.DurationVar(&o.LongCut, "long-cut", o.LongCut, "cut the hall off once for this long (0: every cut lasts seconds)")
 	fs.IntVar(&o.MinPerGroup, "min-per-group", o.MinPerGroup, "fail unless at least this many network, power, disk and device faults were each injected")
 	fs.DurationVar(&o.MaxConverge, "max-converge", o.MaxConverge, "fail if convergence after the last fault takes longer (0: no limit)")
+	cpuprofile := fs.String("cpuprofile", "", "write the driver's CPU profile to this file (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "soak:", err)
+			return 2
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "soak:", err)
+			return 2
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if o.Seed == 0 {
 		o.Seed = uint64(time.Now().UnixNano())
