@@ -137,6 +137,13 @@ type driver struct {
 	// driver kept its plan (a late stop point finds no citizen to stop).
 	lagSum, lagMax time.Duration
 	lagN           int
+
+	// ops are kills and restarts in flight. Each runs off the loop: a
+	// SIGKILL waits for the process to be reaped and a start for its
+	// exec, tens of milliseconds each on a loaded machine, and a thousand
+	// of them in the loop kept it seconds behind its plan.
+	ops    sync.WaitGroup
+	opErrs chan error
 }
 
 // termSnap is a terminal's status as of the loop's last sample.
@@ -210,6 +217,7 @@ func (d *driver) run(ctx context.Context) (*Report, error) {
 		return nil, err
 	}
 
+	d.opErrs = make(chan error, 1)
 	plan, budgets := d.plan()
 	start := time.Now()
 	if err := d.startTerminals(ctx, "http://"+ln.Addr().String(), budgets); err != nil {
@@ -263,7 +271,7 @@ func (d *driver) run(ctx context.Context) (*Report, error) {
 	deadline := time.Now().Add(d.o.ConvergeTimeout)
 	err = d.loop(ctx, func(now time.Time) bool {
 		for _, t := range d.terms {
-			if t.capped && t.running() {
+			if !t.busy.Load() && t.capped && t.running() {
 				t.capUntil = now
 			}
 		}
@@ -495,6 +503,7 @@ func (d *driver) waitReady(ctx context.Context, terms []*termProc) error {
 }
 
 func (d *driver) stopTerminals() {
+	d.ops.Wait() // a restart in flight would otherwise outlive the run
 	var wg sync.WaitGroup
 	for _, t := range d.terms {
 		wg.Add(1)
@@ -529,25 +538,34 @@ func (d *driver) loop(ctx context.Context, step func(now time.Time) bool) error 
 			}
 			d.logf("hall restarted")
 		}
+		select {
+		case err := <-d.opErrs:
+			return err
+		default:
+		}
 		for _, t := range d.terms {
-			if p := t.stalled(); p != "" {
-				t.kill(d.downtime())
-				t.clearStall()
-				d.count("kill_terminal_" + p)
-				d.logf("killed %s stopped at %s", t.name, p)
+			if t.busy.Load() {
+				continue // a kill or restart is in flight
 			}
-			if t.capped && !t.capUntil.IsZero() && !now.Before(t.capUntil) && t.running() {
-				t.kill(0)
-				t.capUntil = time.Time{}
-				if err := t.startTerminal(filepath.Join(d.bin, "soak"), 0); err != nil {
-					return err
-				}
-			}
-			if t.dueRestart(now) {
-				if err := t.startTerminal(filepath.Join(d.bin, "soak"), 0); err != nil {
-					return err
-				}
-			} else if !t.running() && t.upAtZero() {
+			switch p := t.stalled(); {
+			case p != "":
+				down := d.downtime()
+				d.async(t, func() error {
+					t.kill(down)
+					t.clearStall()
+					d.count("kill_terminal_" + p)
+					d.logf("killed %s stopped at %s", t.name, p)
+					return nil
+				})
+			case t.capped && !t.capUntil.IsZero() && !now.Before(t.capUntil) && t.running():
+				d.async(t, func() error {
+					t.kill(0)
+					t.capUntil = time.Time{}
+					return t.startTerminal(d.termBin(), 0)
+				})
+			case t.dueRestart(now):
+				d.async(t, func() error { return t.startTerminal(d.termBin(), 0) })
+			case !t.running() && t.upAtZero():
 				// died on its own (a crash is a finding: see oddExits); bring it back
 				t.kill(d.downtime())
 			}
@@ -594,6 +612,26 @@ func (d *driver) lagged(l time.Duration) {
 	d.lagN++
 }
 
+// async runs a kill or restart of t off the loop; t is busy, and left
+// alone by the loop and by pick, until it is done. An error (a terminal
+// that cannot be started) ends the run.
+func (d *driver) async(t *termProc, op func() error) {
+	t.busy.Store(true)
+	d.ops.Add(1)
+	go func() {
+		defer d.ops.Done()
+		defer t.busy.Store(false)
+		if err := op(); err != nil {
+			select {
+			case d.opErrs <- err:
+			default:
+			}
+		}
+	}()
+}
+
+func (d *driver) termBin() string { return filepath.Join(d.bin, "soak") }
+
 func (d *driver) downtime() time.Duration {
 	return time.Duration((0.2 + 0.8*d.rnd.Float64()) * float64(time.Second))
 }
@@ -618,7 +656,7 @@ func (d *driver) pick(ok func(terminalStatus) bool) *termProc {
 	}
 	var c []*termProc
 	for i, t := range d.terms {
-		if s := d.snap[i]; s.ok && t.running() && !t.capped && !t.stallPending() && ok(s.st) {
+		if s := d.snap[i]; s.ok && !t.busy.Load() && t.running() && !t.capped && !t.stallPending() && ok(s.st) {
 			c = append(c, t)
 		}
 	}
@@ -649,9 +687,13 @@ func (d *driver) apply(p planned, catalogFile string) bool {
 		if t == nil {
 			return false
 		}
-		t.kill(d.downtime())
-		d.count(p.kind)
-		d.logf("killed %s", t.name)
+		down := d.downtime()
+		d.async(t, func() error {
+			t.kill(down)
+			d.count(p.kind)
+			d.logf("killed %s", t.name)
+			return nil
+		})
 	case strings.HasPrefix(p.kind, "kill_terminal_"):
 		// Ask a terminal still serving citizens to stop at the point.
 		t := d.pick(serving)
@@ -666,14 +708,17 @@ func (d *driver) apply(p planned, catalogFile string) bool {
 		if t == nil {
 			return false
 		}
-		t.kill(0)
-		if err := t.startTerminal(filepath.Join(d.bin, "soak"), 1); err != nil {
-			fmt.Fprintln(d.out, "soak: restart with a full disk:", err)
-			return true
-		}
-		t.capUntil = time.Now().Add(time.Duration((2 + 3*d.rnd.Float64()) * float64(time.Second)))
-		d.count(p.kind)
-		d.logf("%s's disk is full", t.name)
+		full := time.Duration((2 + 3*d.rnd.Float64()) * float64(time.Second))
+		d.async(t, func() error {
+			t.kill(0)
+			if err := t.startTerminal(d.termBin(), 1); err != nil {
+				return fmt.Errorf("restart %s with a full disk: %w", t.name, err)
+			}
+			t.capUntil = time.Now().Add(full)
+			d.count(p.kind)
+			d.logf("%s's disk is full", t.name)
+			return nil
+		})
 	case p.kind == faultPublish:
 		for range p.n {
 			if t := d.pick(anyTerm); t != nil {

@@ -195,6 +195,7 @@ type termProc struct {
 	capUntil time.Time
 	capped   bool
 	asked    atomic.Bool // a stop has been requested and not yet cleared
+	busy     atomic.Bool // the driver is killing or restarting it (driver.async)
 }
 
 func (t *termProc) startTerminal(bin string, capSlack int) error {
