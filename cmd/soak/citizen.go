@@ -34,8 +34,10 @@ func (t *terminal) citizens(ctx context.Context, d *devices) {
 	defer evaluated.Close()
 	// Citizens come once the whole fleet is up and the window is open, so
 	// the first terminals to start do not finish before the faults begin.
+	var start time.Time
 	for ctx.Err() == nil {
-		if _, ok := t.windowEnd(); ok {
+		var ok bool
+		if start, _, ok = t.window(); ok {
 			break
 		}
 		sleep(ctx, 200*time.Millisecond)
@@ -44,7 +46,14 @@ func (t *terminal) citizens(ctx context.Context, d *devices) {
 		if t.capped {
 			sleep(ctx, 100*time.Millisecond) // a queue forms at the kiosk while its disk fills
 		} else {
-			sleep(ctx, time.Duration((0.5+t.randFloat())*float64(t.f.interval)))
+			// The n-th citizen comes about n intervals into the window,
+			// whatever happened to the kiosk meanwhile: one that was
+			// killed finds a queue when it is back, as a real one would.
+			// Counting each interval from the last start instead made every
+			// restart cost a whole interval, and a terminal killed a dozen
+			// times served its last citizens minutes after the window.
+			due := start.Add(time.Duration((float64(t.acked.Load()) + 0.5 + t.randFloat()) * float64(t.f.interval)))
+			sleep(ctx, max(time.Until(due), time.Duration((0.2+0.3*t.randFloat())*float64(time.Second))))
 		}
 		cat, err := t.st.ActiveCatalog(ctx)
 		if err != nil {

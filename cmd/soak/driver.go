@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -228,9 +227,9 @@ func (d *driver) run(ctx context.Context) (*Report, error) {
 	fmt.Fprintf(d.out, "soak: %d terminals enrolled and running in %s\n", len(d.terms), time.Since(start).Round(time.Millisecond))
 
 	window := time.Now()
-	end := strconv.FormatInt(window.Add(d.o.Duration).UnixMilli(), 10)
+	span := fmt.Sprintf("%d %d", window.UnixMilli(), window.Add(d.o.Duration).UnixMilli())
 	for _, t := range d.terms {
-		if err := os.WriteFile(filepath.Join(t.dir, fileWindow), []byte(end), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(t.dir, fileWindow), []byte(span), 0o644); err != nil {
 			return nil, err
 		}
 	}
@@ -267,7 +266,7 @@ func (d *driver) run(ctx context.Context) (*Report, error) {
 		t.clearStallRequest()
 	}
 	fmt.Fprintf(d.out, "soak: fault window over after %s; waiting for convergence\n", time.Since(window).Round(time.Millisecond))
-	var converged, lastCheck time.Time
+	var converged, lastCheck, lastWhy time.Time
 	deadline := time.Now().Add(d.o.ConvergeTimeout)
 	err = d.loop(ctx, func(now time.Time) bool {
 		for _, t := range d.terms {
@@ -277,9 +276,14 @@ func (d *driver) run(ctx context.Context) (*Report, error) {
 		}
 		if now.Sub(lastCheck) >= 250*time.Millisecond {
 			lastCheck = now
-			if d.converged() {
+			ok, why := d.converged()
+			if ok {
 				converged = now
 				return true
+			}
+			if now.Sub(lastWhy) >= 5*time.Second {
+				lastWhy = now
+				fmt.Fprintf(d.out, "soak: %s after the window: %s\n", now.Sub(window).Round(time.Second)-d.o.Duration, why)
 			}
 		}
 		return now.After(deadline)
@@ -787,19 +791,40 @@ func (d *driver) killHall() {
 }
 
 // converged: every terminal is up, has acknowledged its cases, has an
-// empty outbox and runs the newest catalogue.
-func (d *driver) converged() bool {
-	if !d.hall.running() {
-		return false
-	}
+// empty outbox and runs the newest catalogue. If not, why reports what is
+// still outstanding, for the operator watching a slow convergence.
+func (d *driver) converged() (ok bool, why string) {
 	d.mu.Lock()
 	latest := d.published
 	d.mu.Unlock()
+	var down, serving, toGo, outbox, parked, oldCat int
 	for _, t := range d.terms {
 		st, ok := t.status()
-		if !ok || !t.running() || t.capped || st.Acked < d.o.Cases || st.Pending > 0 || st.Parked > 0 || st.Catalog != latest {
-			return false
+		switch {
+		case !ok || !t.running() || t.capped:
+			down++
+			continue
+		case st.Acked < d.o.Cases:
+			serving++
+			toGo += d.o.Cases - st.Acked
+		}
+		if st.Pending > 0 {
+			outbox++
+		}
+		if st.Parked > 0 {
+			parked++
+		}
+		if st.Catalog != latest {
+			oldCat++
 		}
 	}
-	return true
+	hall := "up"
+	if !d.hall.running() {
+		hall = "down"
+	}
+	if hall == "up" && down+serving+outbox+parked+oldCat == 0 {
+		return true, ""
+	}
+	return false, fmt.Sprintf("hall %s; terminals: %d down or capped, %d still serving citizens (%d cases to go), %d with an outbox, %d with parked cases, %d on a catalogue older than v%d",
+		hall, down, serving, toGo, outbox, parked, oldCat, latest)
 }

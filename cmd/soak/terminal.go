@@ -41,7 +41,7 @@ const (
 	fileStall     = "stall"         // the driver asks: stop at this point and wait for kill -9
 	fileStalled   = "stalled"       // the terminal says: I am stopped there
 	fileInstalled = "installing"    // "<from> <to>": a catalogue install was stopped mid-transaction
-	fileWindow    = "window"        // the driver says: "<unix ms>", the end of the fault window, once every terminal is up
+	fileWindow    = "window"        // the driver says: "<start> <end>" of the fault window in unix ms, once every terminal is up
 )
 
 // Points where the driver can have a terminal stop and then kill it.
@@ -443,15 +443,26 @@ func (t *terminal) offlineLoop(ctx context.Context, hc *http.Client) {
 // a terminal makes no faults of its own before every terminal is up, nor
 // after the window.
 func (t *terminal) windowEnd() (time.Time, bool) {
+	_, end, ok := t.window()
+	return end, ok
+}
+
+// window is the fault window's start and end, once the driver has opened it.
+func (t *terminal) window() (start, end time.Time, ok bool) {
 	b, err := os.ReadFile(t.path(fileWindow))
 	if err != nil {
-		return time.Time{}, false
+		return start, end, false
 	}
-	ms, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
-	if err != nil {
-		return time.Time{}, false
+	f := strings.Fields(string(b))
+	if len(f) != 2 {
+		return start, end, false
 	}
-	return time.UnixMilli(ms), true
+	s, err1 := strconv.ParseInt(f[0], 10, 64)
+	e, err2 := strconv.ParseInt(f[1], 10, 64)
+	if err1 != nil || err2 != nil {
+		return start, end, false
+	}
+	return time.UnixMilli(s), time.UnixMilli(e), true
 }
 
 func sleep(ctx context.Context, d time.Duration) {
