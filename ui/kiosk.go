@@ -148,6 +148,29 @@ type (
 	attract interface{ isHome() }
 )
 
+// Prewarm loads the kiosk's regular font on another goroutine, so that a
+// caller can call it first thing and open its store and devices meanwhile.
+// Fyne loads a text style's faces on its first measure — parsing the whole
+// CJK font and scanning the system's fonts for a fallback, ~40 ms of CPU —
+// and the home screen measures text before it can lay out its first
+// frame; on two cores that work can overlap the kiosk's own start-up
+// instead. (The bold style is loaded only when the first frame paints; a
+// second goroutine loading it early cost more CPU than it saved time.)
+// New sets the same theme again and waits for the font before it lays
+// out: measuring while it is still loading would parse it a second time.
+func Prewarm(app fyne.App, opts Options) {
+	app.Settings().SetTheme(&kioskTheme{elderly: opts.Elderly})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		fyne.MeasureText("政务服务", theme.TextSize(), fyne.TextStyle{})
+	}()
+	prewarmed = func() { <-done }
+}
+
+// prewarmed waits for Prewarm's font; set only by Prewarm, before New.
+var prewarmed = func() {}
+
 // New builds the kiosk window over svc and starts listening to its events.
 // Call Window().ShowAndRun() (or Show) to display it.
 func New(app fyne.App, svc Services, opts Options) *Kiosk {
@@ -160,7 +183,7 @@ func New(app fyne.App, svc Services, opts Options) *Kiosk {
 		close(painted)
 	}
 	k := newKiosk(app, svc, opts)
-	warmUp(painted)
+	warmUp(painted, svc)
 	go k.pumpEvents()
 	go k.runTicker()
 	return k
@@ -182,7 +205,11 @@ func newKiosk(app fyne.App, svc Services, opts Options) *Kiosk {
 	for _, d := range svc.Devices() {
 		k.devices[d.Device] = d
 	}
-	app.Settings().SetTheme(k.th)
+	if th, ok := app.Settings().Theme().(*kioskTheme); ok && *th == *k.th {
+		k.th = th // set by Prewarm: setting it again would drop the fonts it loaded
+	} else {
+		app.Settings().SetTheme(k.th)
+	}
 	k.win = app.NewWindow(T(k.lang, "app.title"))
 	k.win.SetPadded(false)
 	// Only the technician's maintenance mode closes the kiosk (Close).
@@ -209,6 +236,7 @@ func newKiosk(app fyne.App, svc Services, opts Options) *Kiosk {
 	}
 	k.win.SetContent(root)
 	k.cur = &homeScreen{}
+	prewarmed()
 	k.render()
 	return k
 }

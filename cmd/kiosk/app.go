@@ -55,8 +55,16 @@ type catalogState struct {
 
 var _ ui.Services = (*app)(nil)
 
+// setCatalog makes c the catalogue citizens see. The first one's search
+// index is built after the first frame (ui's warmUp); a newer one, arriving
+// from the hall on the sync goroutine, is indexed there before citizens
+// see it, so the first search after an update does not wait.
 func (a *app) setCatalog(c *kiosk.Catalog) {
-	a.cat.Store(&catalogState{cat: c, ix: search.New(c)})
+	ix := search.New(c)
+	if a.kiosk.Load() != nil {
+		ix.Prepare()
+	}
+	a.cat.Store(&catalogState{cat: c, ix: ix})
 }
 
 func (a *app) Catalog() (*kiosk.Catalog, *search.Index) {

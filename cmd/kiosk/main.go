@@ -76,6 +76,9 @@ func run(log *slog.Logger, cfg config.Config, configPath string, demo, windowed 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log.Info("kiosk starting", "version", version, "demo", demo, "data_dir", cfg.DataDir)
+	// The fonts load while the store, catalogue and devices open.
+	fa := fyneapp.NewWithID("cn.govkiosk.terminal")
+	ui.Prewarm(fa, ui.Options{Elderly: cfg.ElderlyMode})
 
 	var d *demoRig
 	if demo {
@@ -149,7 +152,6 @@ func run(log *slog.Logger, cfg config.Config, configPath string, demo, windowed 
 		return 1, err
 	}
 
-	fa := fyneapp.NewWithID("cn.govkiosk.terminal")
 	var k *ui.Kiosk
 	k = ui.New(fa, a, ui.Options{
 		Orientation: orientation(cfg), Fullscreen: !windowed, HideCursor: cfg.HideCursor,

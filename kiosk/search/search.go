@@ -112,8 +112,8 @@ type ranked struct {
 	match Match
 }
 
-// Index is a search index over one catalogue. It is immutable and safe for
-// concurrent use.
+// Index is a search index over one catalogue. Built once (New), it is
+// immutable; it is safe for concurrent use.
 type Index struct {
 	entries []entry
 	// post maps a character pair (or a single character, second rune -1) to
@@ -124,11 +124,26 @@ type Index struct {
 	anchors []anchor // sorted by the three bytes at each, then position
 	short   map[string][]ranked
 	pool    sync.Pool
+
+	cat   *kiosk.Catalog
+	built sync.Once
 }
 
-// New indexes every item of cat.
+// New returns an index of every item of cat. It is built on first use or
+// by Prepare: building takes tens of milliseconds (pinyin readings, the
+// ranked answers to short queries), which a kiosk spends after its first
+// frame rather than before it.
 func New(cat *kiosk.Catalog) *Index {
-	ix := &Index{entries: make([]entry, len(cat.Items)), post: map[[2]rune][]uint32{}}
+	return &Index{cat: cat}
+}
+
+// Prepare builds the index now if it is not built yet; Search would
+// otherwise build it at the first query, while a citizen waits.
+func (ix *Index) Prepare() { ix.built.Do(ix.build) }
+
+func (ix *Index) build() {
+	cat := ix.cat
+	ix.entries, ix.post = make([]entry, len(cat.Items)), map[[2]rune][]uint32{}
 	var buf strings.Builder
 	add := func(e int, kind uint8, s string, starts []int) {
 		at := buf.Len()
@@ -187,7 +202,6 @@ func New(cat *kiosk.Catalog) *Index {
 		return &scratch{scores: make([]int32, len(ix.entries)), matches: make([]Match, len(ix.entries)), hist: make([]int32, maxScore*64)}
 	}
 	ix.buildShort()
-	return ix
 }
 
 // key is the (up to) three bytes at an anchor that sort the anchor list.
@@ -291,6 +305,7 @@ func (ix *Index) Search(q string, limit int) []Result {
 	if q == "" || limit <= 0 {
 		return nil
 	}
+	ix.Prepare()
 	sc := ix.pool.Get().(*scratch)
 	defer ix.pool.Put(sc)
 	if isASCII(q) {

@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"os"
+	"sync"
 	"testing"
 
 	"govkiosk/kiosk"
@@ -94,4 +95,32 @@ func TestSearchPolyphone(t *testing.T) {
 			t.Errorf("Search(%q) misses 银行", q)
 		}
 	}
+}
+
+// The index is built on first use: queries racing the build (a citizen
+// typing while warmUp prepares it) all wait for the whole index and get
+// the same answers as queries after Prepare.
+func TestSearchBuildsOnceUnderConcurrentUse(t *testing.T) {
+	want := search.New(fixture(t))
+	want.Prepare()
+	ix := search.New(fixture(t))
+	var wg sync.WaitGroup
+	for _, q := range []string{"sbcb", "登记", "shebao", "证明", "sb"} {
+		wg.Add(2)
+		go func() { defer wg.Done(); ix.Prepare() }()
+		go func() {
+			defer wg.Done()
+			got, exp := ix.Search(q, 10), want.Search(q, 10)
+			if len(got) != len(exp) {
+				t.Errorf("Search(%q) during the build: %d results, want %d", q, len(got), len(exp))
+				return
+			}
+			for i := range got {
+				if got[i].Item.Code != exp[i].Item.Code {
+					t.Errorf("Search(%q)[%d] during the build = %s, want %s", q, i, got[i].Item.Code, exp[i].Item.Code)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
