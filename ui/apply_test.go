@@ -65,6 +65,7 @@ func TestApplyFromHomeWithCardToPrintedReceipt(t *testing.T) {
 		t.Fatalf("evaluation stored = %+v, want level 4", e)
 	}
 	kt.mustSee("办理完成", number)
+	kt.mustFitWindow()
 
 	kt.tap("完成并退出")
 	if !kt.k.OnHome() || kt.k.HasSession() {

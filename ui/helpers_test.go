@@ -34,6 +34,17 @@ func newKioskTest(t *testing.T, opts ui.Options, setup ...func(*uitest.Services)
 	return &kioskTest{t: t, k: k, svc: svc, w: w}
 }
 
+// mustFitWindow fails if the screen's content asks for more room than the
+// window has: the kiosk clips it rather than grow the window, so the
+// citizen would miss its edge.
+func (kt *kioskTest) mustFitWindow() {
+	kt.t.Helper()
+	screen := kt.w.Content().(*fyne.Container).Objects[0] // inside the cap on the window's size
+	if min, size := screen.MinSize(), kt.w.Canvas().Size(); min.Width > size.Width || min.Height > size.Height {
+		kt.t.Errorf("the screen needs %v, the window is %v", min, size)
+	}
+}
+
 // tap taps the only visible button or tile with this label (the first if
 // several) and waits for any work it started.
 func (kt *kioskTest) tap(label string) {

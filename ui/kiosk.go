@@ -230,7 +230,11 @@ func newKiosk(app fyne.App, svc Services, opts Options) *Kiosk {
 	if opts.OnFirstFrame != nil {
 		free.Add(newFirstFrameProbe(opts.OnFirstFrame))
 	}
-	root := fyne.CanvasObject(container.NewStack(bg, k.main, k.layer, free))
+	// A screen whose content asks for more than the window (a line that
+	// did not wrap, a translation longer than planned) is clipped, never
+	// allowed to widen the window: Fyne grows even a fixed-size window to
+	// its content's minimum, and the kiosk then stays too wide for good.
+	root := fyne.CanvasObject(container.New(capLayout{opts.Orientation.Size()}, container.NewStack(bg, k.main, k.layer, free)))
 	if opts.HideCursor {
 		root = newNoCursor(root)
 	}

@@ -103,6 +103,25 @@ func weightedRow(gap float32, weights []float32, objs ...fyne.CanvasObject) *fyn
 	return container.New(rowLayout{weights: weights, gap: gap}, objs...)
 }
 
+// capLayout gives its children its whole size and reports their minimum
+// size capped at max.
+type capLayout struct{ max fyne.Size }
+
+func (l capLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objects {
+		o.Move(fyne.Position{})
+		o.Resize(size)
+	}
+}
+
+func (l capLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var m fyne.Size
+	for _, o := range objects {
+		m = m.Max(o.MinSize())
+	}
+	return m.Min(l.max)
+}
+
 // colLayout stacks children; those listed as fill share the spare height.
 type colLayout struct {
 	gap  float32
@@ -300,9 +319,23 @@ func wrapLine(s string, size float32, style fyne.TextStyle, width float32) []str
 			lines = append(lines, string(r[start:]))
 			break
 		}
-		// Keep closing punctuation with the line before it.
-		for end < len(r) && strings.ContainsRune(noLineStart, r[end]) {
-			end++
+		// Closing punctuation never starts a line (避头尾): it stays
+		// with the line before when it still fits, or takes that line's
+		// last character with it onto the next. Appending it regardless
+		// made a line wider than the width, and a screen wider than the
+		// window, which Fyne then widened.
+		if end < len(r) && strings.ContainsRune(noLineStart, r[end]) {
+			keep := end
+			for keep < len(r) && strings.ContainsRune(noLineStart, r[keep]) {
+				keep++
+			}
+			if fyne.MeasureText(string(r[start:keep]), size, style).Width <= width {
+				end = keep
+			} else if end-1 > start {
+				end--
+			} else {
+				end = keep // one character and its punctuation: nothing to pull back
+			}
 		}
 		// Do not split a Latin word.
 		if end < len(r) && isWordRune(r[end]) && end > start && isWordRune(r[end-1]) {
