@@ -3,59 +3,81 @@
 // (each program logs it: the kiosk's "kiosk ready", barewindow's "first
 // frame", both from the same probe, see ui.Options.OnFirstFrame), and
 // memory (PSS and RSS from /proc/PID/smaps_rollup) once the home screen
-// has settled. It prints each figure beside the baseline and the ratio.
+// has settled after start-up and again after one full flow: a citizen's
+// whole application driven with xdotool (internal/xdrive, the end-to-end
+// test's flow), ended with 完成并退出. It prints each figure beside the
+// baseline and the ratio.
 //
 //	DISPLAY=:99 go run ./cmd/kioskbench -runs 5
+//	scripts/with-display.sh go run ./cmd/kioskbench -runs 3 -shot /tmp/after-flow.png
 //
-// Targets (issue 5): cold start ≤ 1.3× the bare window's; PSS ≤ bare + 40 MB.
+// Targets (issue 5): cold start ≤ 1.3× the bare window's; PSS after a
+// flow ≤ bare + 40 MB.
 package main
 
 import (
-	"bufio"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
+
+	"govkiosk/internal/xdrive"
 )
+
+const kioskReady, bareReady = `"msg":"kiosk ready"`, "first frame"
 
 func main() {
 	runs := flag.Int("runs", 5, "runs of each program")
-	settle := flag.Duration("settle", 3*time.Second, "wait after the window maps before reading memory")
+	settle := flag.Duration("settle", 3*time.Second, "wait after the window maps, or the flow ends, before reading memory")
+	flow := flag.Bool("flow", true, "also measure memory after one full flow (needs xdotool and ImageMagick's import)")
+	shot := flag.String("shot", "", "save the kiosk window as PNG here at the reading after the flow")
 	flag.Parse()
 	if os.Getenv("DISPLAY") == "" {
 		fmt.Fprintln(os.Stderr, "kioskbench: needs an X display (DISPLAY); e.g. Xvfb :99 -screen 0 1080x1920x24 &")
 		os.Exit(2)
+	}
+	if *flow {
+		if err := xdrive.MissingTool(false); err != nil {
+			fmt.Fprintf(os.Stderr, "kioskbench: the flow needs it (or run with -flow=false): %v\n", err)
+			os.Exit(2)
+		}
 	}
 	dir, err := os.MkdirTemp("", "kioskbench")
 	if err != nil {
 		fatal(err)
 	}
 	defer os.RemoveAll(dir)
-	for _, c := range []string{"barewindow", "kiosk", "devsim"} {
+	for _, c := range []string{"barewindow", "kiosk", "devsim", "hall", "kioskctl"} {
 		if out, err := exec.Command("go", "build", "-o", filepath.Join(dir, c), "govkiosk/cmd/"+c).CombinedOutput(); err != nil {
 			fatal(fmt.Errorf("build %s: %v\n%s", c, err, out))
 		}
 	}
 	// The kiosk runs as in the field: its own process, devices on their
-	// ports (devsim's simulators), no hall; one unmeasured run first
-	// installs the catalogue into the new store.
+	// ports (devsim's simulators, which take "place CARD" on stdin), no
+	// hall; one unmeasured run first installs the catalogue into the new
+	// store.
 	devDir := filepath.Join(dir, "dev")
 	devsim := exec.Command(filepath.Join(dir, "devsim"), "--dir", devDir)
+	devsimIn, err := devsim.StdinPipe()
+	if err != nil {
+		fatal(err)
+	}
 	if err := devsim.Start(); err != nil {
 		fatal(err)
 	}
 	defer devsim.Process.Kill()
-	atExit = func() { devsim.Process.Kill(); os.RemoveAll(dir) }
+	atExit = append(atExit, func() { os.RemoveAll(dir) }, func() { devsim.Process.Kill() })
 	for i := 0; i < 100 && !exists(filepath.Join(devDir, "scanner")); i++ {
 		time.Sleep(50 * time.Millisecond)
 	}
-	cfg := filepath.Join(dir, "kiosk.toml")
-	os.WriteFile(cfg, []byte(fmt.Sprintf(`terminal_id = "K0001"
+	kioskConfig := func(name, hallURL string) string {
+		cfg := filepath.Join(dir, name+".toml")
+		err := os.WriteFile(cfg, []byte(fmt.Sprintf(`terminal_id = "K0001"
+hall_url = %q
 data_dir = %q
 [idcard]
 port = %q
@@ -63,9 +85,13 @@ port = %q
 port = %q
 [scanner]
 port = %q
-`, filepath.Join(dir, "data"), filepath.Join(devDir, "idcard"), filepath.Join(devDir, "printer"), filepath.Join(devDir, "scanner"))), 0o644)
-	kioskArgs := []string{"--config", cfg, "--windowed"}
-	const kioskReady, bareReady = `"msg":"kiosk ready"`, "first frame"
+`, hallURL, filepath.Join(dir, name), filepath.Join(devDir, "idcard"), filepath.Join(devDir, "printer"), filepath.Join(devDir, "scanner"))), 0o644)
+		if err != nil {
+			fatal(err)
+		}
+		return cfg
+	}
+	kioskArgs := []string{"--config", kioskConfig("data", ""), "--windowed"}
 	measure(1, 0, kioskReady, filepath.Join(dir, "kiosk"), kioskArgs...)
 	// The two programs take turns, run by run, so that whatever else the
 	// machine is doing weighs on both alike; the ratio is the median of
@@ -82,15 +108,56 @@ port = %q
 	bare, kiosk := median(bares), median(kiosks)
 	slices.Sort(ratios)
 	startRatio := ratios[len(ratios)/2]
-	fmt.Printf("%-22s %12s %12s %8s\n", "figure", "bare window", "kiosk", "ratio")
+
+	var field, demo result
+	if *flow {
+		// The field configuration, the headline: the kiosk process alone,
+		// its devices devsim's, enrolled at a hall process, so the case
+		// and the rating are sent as in a service hall.
+		h := startHall(filepath.Join(dir, "hall"), dir)
+		atExit = append(atExit, h.stop)
+		cfg := kioskConfig("field", h.url)
+		h.enrol(filepath.Join(dir, "kioskctl"), cfg)
+		devsimSay := func(cmd string) {
+			if _, err := io.WriteString(devsimIn, cmd+"\n"); err != nil {
+				fatal(fmt.Errorf("devsim %s: %w", cmd, err))
+			}
+		}
+		field = afterFlow(*settle, *shot,
+			func(*xdrive.Driver) { devsimSay("place " + xdrive.Card) },
+			func() { devsimSay("remove") },
+			filepath.Join(dir, "kiosk"), "--config", cfg, "--windowed")
+		h.stop()
+		// Demo mode, for comparison: the same process also runs the
+		// simulators, an embedded hall and the simulator panel's window.
+		demo = afterFlow(*settle, "",
+			func(d *xdrive.Driver) { d.PlaceCardOnPanel(d.Window(xdrive.PanelWindow)) },
+			func() {}, // the card stays: after 完成并退出 the kiosk ignores its removal
+			filepath.Join(dir, "kiosk"), "--demo", "--windowed", "--data-dir", filepath.Join(dir, "demo"))
+	}
+
+	fmt.Printf("%-26s %12s %12s %8s\n", "figure", "bare window", "kiosk", "ratio")
 	row := func(name string, b, k float64, unit string) {
-		fmt.Printf("%-22s %10.0f%-2s %10.0f%-2s %7.2fx\n", name, b, unit, k, unit, k/b)
+		fmt.Printf("%-26s %10.0f%-2s %10.0f%-2s %7.2fx\n", name, b, unit, k, unit, k/b)
 	}
 	row("start to frame (p50)", bare.startP50, kiosk.startP50, "ms")
-	row("PSS", bare.pss, kiosk.pss, "MB")
-	row("RSS", bare.rss, kiosk.rss, "MB")
-	fmt.Printf("targets: start ≤ 1.30x (got %.2fx, median of %d paired runs); PSS ≤ bare + 40 MB (got %+.0f MB; RSS %+.0f MB)\n",
-		startRatio, *runs, kiosk.pss-bare.pss, kiosk.rss-bare.rss)
+	row("PSS after start-up", bare.pss, kiosk.pss, "MB")
+	row("RSS after start-up", bare.rss, kiosk.rss, "MB")
+	if *flow {
+		row("PSS after a flow", bare.pss, field.pss, "MB")
+		row("RSS after a flow", bare.rss, field.rss, "MB")
+		row("PSS after a flow (demo)", bare.pss, demo.pss, "MB")
+		row("RSS after a flow (demo)", bare.rss, demo.rss, "MB")
+		fmt.Println("after a flow: the kiosk process alone, enrolled at a hall process, devices on devsim; " +
+			"(demo): kiosk --demo, whose process also holds the simulators, an embedded hall and the simulator panel's window")
+	}
+	fmt.Printf("targets: start ≤ 1.30x (got %.2fx, median of %d paired runs); ", startRatio, *runs)
+	if *flow {
+		fmt.Printf("PSS after a flow ≤ bare + 40 MB (got %+.0f MB; RSS %+.0f MB; after start-up %+.0f MB)\n",
+			field.pss-bare.pss, field.rss-bare.rss, kiosk.pss-bare.pss)
+	} else {
+		fmt.Printf("PSS ≤ bare + 40 MB (after start-up only: got %+.0f MB; RSS %+.0f MB)\n", kiosk.pss-bare.pss, kiosk.rss-bare.rss)
+	}
 }
 
 func settleIf(last bool, d time.Duration) time.Duration {
@@ -113,94 +180,15 @@ func median(rs []result) result {
 	return m
 }
 
-type result struct{ startP50, pss, rss float64 }
-
-// measure starts the program runs times and returns the median time to
-// the line on its stderr that says its first frame is drawn, and the
-// memory of the last run.
-func measure(runs int, settle time.Duration, ready, path string, args ...string) result {
-	var starts []float64
-	var r result
-	for i := 0; i < runs; i++ {
-		cmd := exec.Command(path, args...)
-		cmd.Env = append(os.Environ(), "LANG=zh_CN.UTF-8")
-		stderr, err := cmd.StderrPipe()
-		if err != nil {
-			fatal(err)
-		}
-		t0 := time.Now()
-		if err := cmd.Start(); err != nil {
-			fatal(err)
-		}
-		seen := make(chan time.Duration, 1)
-		go func() {
-			sc := bufio.NewScanner(stderr)
-			for sc.Scan() {
-				if strings.Contains(sc.Text(), ready) {
-					select { // the first one only; keep draining the pipe
-					case seen <- time.Since(t0):
-					default:
-					}
-				}
-			}
-		}()
-		select {
-		case d := <-seen:
-			starts = append(starts, float64(d.Milliseconds()))
-		case <-time.After(30 * time.Second):
-			cmd.Process.Kill()
-			fatal(fmt.Errorf("%s: no %q on stderr within 30 s", path, ready))
-		}
-		if i == runs-1 && settle > 0 {
-			time.Sleep(settle)
-			r.pss, r.rss = memory(cmd.Process.Pid)
-		}
-		cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
-	}
-	slices.Sort(starts)
-	r.startP50 = starts[len(starts)/2]
-	return r
-}
-
-// memory reads PSS and RSS in MB from /proc/PID/smaps_rollup.
-func memory(pid int) (pss, rss float64) {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/smaps_rollup", pid))
-	if err != nil {
-		fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) < 2 {
-			continue
-		}
-		kb, _ := strconv.ParseFloat(fields[1], 64)
-		switch fields[0] {
-		case "Pss:":
-			pss = kb / 1024
-		case "Rss:":
-			rss = kb / 1024
-		}
-	}
-	return pss, rss
-}
-
-// atExit is what fatal must undo that defers would have: the simulators
-// outlive an os.Exit otherwise.
-var atExit = func() {}
+// atExit is what fatal must undo that defers would have, last first: the
+// simulators and the hall outlive an os.Exit otherwise.
+var atExit []func()
 
 func fatal(err error) {
 	fmt.Fprintln(os.Stderr, "kioskbench:", err)
-	atExit()
+	for _, f := range slices.Backward(atExit) {
+		f()
+	}
 	os.Exit(1)
 }
 
