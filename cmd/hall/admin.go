@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -67,6 +68,17 @@ var adminCommand = &command{
 			example: `hall admin command K0001 set_maintenance_message '{"message":"系统维护中，请到人工窗口办理"}' --db /var/lib/govkiosk/hall.db`,
 			flags:   storeFlags,
 			run:     adminQueueCommand,
+		},
+		"commands": {
+			summary: "list a terminal's newest remote commands: queued, acknowledged, and the result it reported",
+			usage:   "--terminal ID --db FILE [--limit N] [--json]",
+			example: "hall admin commands --terminal K0001 --db /var/lib/govkiosk/hall.db",
+			flags: withJSON(func(fs *flag.FlagSet) {
+				storeFlags(fs)
+				fs.String("terminal", "", "the terminal (e.g. K0001)")
+				fs.Int("limit", 20, "most commands to list")
+			}),
+			run: adminCommands,
 		},
 		"user": adminUserCommand,
 	},
@@ -346,4 +358,74 @@ func printJSON(e *env, v any) error {
 	enc := json.NewEncoder(e.out)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+type commandView struct {
+	ID         string          `json:"id"`
+	TerminalID string          `json:"terminal_id"`
+	Kind       string          `json:"kind"`
+	Args       json.RawMessage `json:"args"`
+	CreatedAt  time.Time       `json:"created_at"`
+	AckedAt    *time.Time      `json:"acked_at"` // null while pending
+	Result     string          `json:"result"`
+}
+
+func adminCommands(ctx context.Context, e *env, args []string) error {
+	if len(args) != 0 {
+		return usagef("unexpected arguments %q", args)
+	}
+	terminal := flagString(e, "terminal")
+	if terminal == "" {
+		return usagef("--terminal is required")
+	}
+	limit, err := strconv.Atoi(flagString(e, "limit"))
+	if err != nil || limit < 1 {
+		return usagef("--limit must be a positive number")
+	}
+	srv, err := openHall(ctx, e, true)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	cs, err := srv.Commands(ctx, terminal, limit)
+	if err != nil {
+		return err
+	}
+	if len(cs) == 0 {
+		ts, err := srv.Terminals(ctx)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(ts, func(t hall.Terminal) bool { return t.ID == terminal }) {
+			return fmt.Errorf("no terminal %s at this hall", terminal)
+		}
+	}
+	views := make([]commandView, 0, len(cs))
+	for _, c := range cs {
+		v := commandView{ID: c.ID, TerminalID: c.TerminalID, Kind: c.Kind, Args: c.Args, CreatedAt: c.CreatedAt, Result: c.Result}
+		if !c.AckedAt.IsZero() {
+			v.AckedAt = &c.AckedAt
+		}
+		views = append(views, v)
+	}
+	if e.fs.Lookup("json").Value.String() == "true" {
+		return printJSON(e, views)
+	}
+	if len(views) == 0 {
+		fmt.Fprintf(e.out, "no commands for %s\n", terminal)
+		return nil
+	}
+	tw := tabwriter.NewWriter(e.out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "QUEUED\tKIND\tARGS\tACKNOWLEDGED\tRESULT\tID")
+	for _, v := range views {
+		acked, result := "pending", v.Result
+		if v.AckedAt != nil {
+			acked = v.AckedAt.Local().Format("2006-01-02 15:04:05")
+			if result == "" {
+				result = "(not reported: terminal too old)"
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", v.CreatedAt.Local().Format("2006-01-02 15:04:05"), v.Kind, v.Args, acked, result, v.ID)
+	}
+	return tw.Flush()
 }

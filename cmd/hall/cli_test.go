@@ -218,6 +218,31 @@ func TestAdminTerminalsCasesStatusAndCommands(t *testing.T) {
 	if status != 0 || !strings.Contains(out, "queued set_maintenance_message for K0001") {
 		t.Errorf("command: exit %d\n%s%s", status, out, errOut)
 	}
+	status, out, errOut = hallRun(t, "admin", "commands", "--terminal", "K0001", "--db", db)
+	if status != 0 || !strings.Contains(out, `set_maintenance_message  {"message":"系统维护中"}  pending`) {
+		t.Errorf("commands: exit %d\n%s%s", status, out, errOut)
+	}
+	if status, _, errOut := hallRun(t, "admin", "commands", "--terminal", "K0042", "--db", db); status != 1 || !strings.Contains(errOut, "no terminal K0042") {
+		t.Errorf("commands of an unknown terminal: exit %d\n%s", status, errOut)
+	}
+
+	// The terminal acknowledges it with its result; the admin sees both.
+	_, out, _ = hallRun(t, "admin", "commands", "--terminal", "K0001", "--json", "--db", db)
+	var cmds []commandView
+	if err := json.Unmarshal([]byte(out), &cmds); err != nil || len(cmds) != 1 || cmds[0].AckedAt != nil {
+		t.Fatalf("commands --json before the ack: %v\n%s", err, out)
+	}
+	if srv, err = hall.Open(context.Background(), hall.Config{DB: db}); err != nil {
+		t.Fatal(err)
+	}
+	ts = httptest.NewServer(srv.Handler())
+	post("/v1/heartbeat", enrolled.Token, `{"acked_commands":["`+cmds[0].ID+`"],"command_results":[{"id":"`+cmds[0].ID+`","result":"ok"}]}`)
+	ts.Close()
+	srv.Close()
+	_, out, _ = hallRun(t, "admin", "commands", "--terminal", "K0001", "--json", "--db", db)
+	if err := json.Unmarshal([]byte(out), &cmds); err != nil || len(cmds) != 1 || cmds[0].AckedAt == nil || cmds[0].Result != "ok" {
+		t.Errorf("commands --json after the ack: %v\n%s", err, out)
+	}
 }
 
 // sealFor seals a case's personal part to the hall, as a terminal does.

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -125,5 +126,39 @@ func TestMeta(t *testing.T) {
 	s.SetMeta(ctx, "status_cursor", "42")
 	if v, _ := s.Meta(ctx, "status_cursor"); v != "42" {
 		t.Errorf("meta = %q", v)
+	}
+}
+
+// A client with a batch in flight reads the next batch after it: the items
+// of the first batch are not handed out again, and the order stays the
+// outbox's.
+func TestPendingOutboxAfterSkipsTheBatchInFlight(t *testing.T) {
+	s, _ := openStore(t, store.Options{Sealer: xorSealer{}, Clock: kiosk.NewManualClock(t0)})
+	ctx := context.Background()
+	var ids []string
+	for i := 0; i < 5; i++ {
+		c := newCase(t0.Add(time.Duration(i) * time.Second))
+		if err := s.SubmitCase(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, c.ID)
+	}
+	first, err := s.PendingOutboxAfter(ctx, "case", 0, 2, 1<<20)
+	if err != nil || len(first) != 2 {
+		t.Fatalf("first batch: %d items, %v", len(first), err)
+	}
+	next, err := s.PendingOutboxAfter(ctx, "case", first[1].ID, 10, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, o := range next {
+		if o.Case == nil || o.Case.ID != o.Ref || len(o.Sealed) == 0 {
+			t.Fatalf("item %d not filled: %+v", o.ID, o)
+		}
+		got = append(got, o.Ref)
+	}
+	if !slices.Equal(got, ids[2:]) {
+		t.Errorf("next batch = %v, want %v", got, ids[2:])
 	}
 }

@@ -71,6 +71,15 @@ type heartbeatRequest struct {
 	Clock          string         `json:"clock"`
 	StatusCursor   int64          `json:"status_cursor"`
 	AckedCommands  []string       `json:"acked_commands"`
+	// CommandResults goes only to a hall that said it accepts them: one
+	// from before refuses a heartbeat with a field it does not know.
+	CommandResults []commandResult `json:"command_results,omitempty"`
+}
+
+// commandResult is what came of a command the terminal carried out.
+type commandResult struct {
+	ID     string `json:"id"`
+	Result string `json:"result"`
 }
 
 type statusUpdate struct {
@@ -93,6 +102,8 @@ type heartbeatResponse struct {
 	StatusCursor  int64          `json:"status_cursor"`
 	StatusUpdates []statusUpdate `json:"status_updates"`
 	Commands      []Command      `json:"commands"`
+	// AcceptsCommandResults: the hall takes command_results.
+	AcceptsCommandResults bool `json:"accepts_command_results"`
 }
 
 // CaseStatus is the hall's view of a case (GET /v1/cases/{number}).

@@ -19,6 +19,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"govkiosk/kiosk"
 	"govkiosk/kiosk/retry"
@@ -52,9 +53,12 @@ type Config struct {
 	Devices func() []DeviceHealth
 	// OnCatalog is called after a new catalogue version is installed.
 	OnCatalog func(*kiosk.Catalog)
-	// OnCommand is called for each remote command; it is acknowledged on
-	// the next heartbeat.
-	OnCommand func(Command)
+	// OnCommand carries out a remote command and returns what came of it
+	// ("ok", "ok: …", "failed: …"), which the next heartbeat sends to the
+	// hall with the acknowledgement. The hall sends a command again until
+	// it is acknowledged, after a restart too, so OnCommand must carry out
+	// each id once and answer a repeat with the result it kept.
+	OnCommand func(Command) string
 }
 
 // Client syncs one terminal with its hall. Its methods are safe for
@@ -68,8 +72,12 @@ type Client struct {
 	kick       chan struct{}
 
 	mu    sync.Mutex
-	acked []string
+	acked []commandResult // carried out, to acknowledge with the next heartbeat
 	etag  string
+
+	// hallTakesResults: the hall's last heartbeat reply accepted
+	// command_results.
+	hallTakesResults atomic.Bool
 }
 
 // New makes a client.
@@ -139,7 +147,9 @@ var errTooLarge = errors.New("upload too large for the hall (413)")
 // do sends one request and decodes a 2xx JSON answer into out.
 func (c *Client) do(ctx context.Context, method, path string, in, out any, hdr http.Header) (*http.Response, error) {
 	var body io.Reader
-	if in != nil {
+	if raw, ok := in.(json.RawMessage); ok {
+		body = bytes.NewReader(raw) // encoded already (encodeBatch)
+	} else if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
 			return nil, err
@@ -205,113 +215,6 @@ func (c *Client) setOnline(on bool, err error) {
 	} else {
 		c.lastErr.Store("")
 	}
-}
-
-// DrainOnce uploads due outbox items of one kind in one batch. It returns
-// how many the hall now holds. Rejected items are parked and never block
-// the queue; a transient failure schedules the batch's retry with backoff.
-func (c *Client) DrainOnce(ctx context.Context, kind string, bo *retry.Backoff) (int, error) {
-	items, err := c.cfg.Store.PendingOutbox(ctx, kind, c.cfg.BatchCases, c.cfg.BatchBytes)
-	if err != nil || len(items) == 0 {
-		return 0, err
-	}
-	return c.upload(ctx, kind, items, bo)
-}
-
-func (c *Client) upload(ctx context.Context, kind string, items []*store.OutboxItem, bo *retry.Backoff) (int, error) {
-	var body any
-	path := "/v1/cases"
-	if kind == "case" {
-		ups := make([]caseUpload, len(items))
-		for i, o := range items {
-			ups[i] = caseUpload{ID: o.Ref, TerminalSeq: o.Case.TerminalSeq, Number: o.Case.Number, ItemCode: o.Case.ItemCode,
-				CatalogVersion: o.Case.CatalogVersion, SubmittedAt: o.Case.SubmittedAt.UTC().Format(time.RFC3339Nano),
-				Sealed: base64.StdEncoding.EncodeToString(o.Sealed)}
-		}
-		body = map[string]any{"cases": ups}
-	} else {
-		path = "/v1/evaluations"
-		ups := make([]evaluationUpload, len(items))
-		for i, o := range items {
-			e := o.Evaluation
-			ups[i] = evaluationUpload{CaseID: o.Ref, Level: e.Level, Reasons: append([]string{}, e.Reasons...), Comment: e.Comment,
-				At: e.At.UTC().Format(time.RFC3339Nano)}
-		}
-		body = map[string]any{"evaluations": ups}
-	}
-	var res resultsResponse
-	_, err := c.do(ctx, http.MethodPost, path, body, &res, nil)
-	if errors.Is(err, errTooLarge) {
-		if len(items) == 1 {
-			return 0, c.cfg.Store.Park(ctx, items[0].ID, "larger than the hall accepts in one upload")
-		}
-		half := len(items) / 2
-		n1, err := c.upload(ctx, kind, items[:half], bo)
-		if err != nil {
-			return n1, err
-		}
-		n2, err := c.upload(ctx, kind, items[half:], bo)
-		return n1 + n2, err
-	}
-	if err != nil {
-		ids := make([]int64, len(items))
-		for i, o := range items {
-			ids[i] = o.ID
-		}
-		next := c.cfg.Clock.Now().Add(bo.Next())
-		if ferr := c.cfg.Store.Failed(ctx, ids, err.Error(), next); ferr != nil {
-			return 0, errors.Join(err, ferr)
-		}
-		return 0, err
-	}
-	bo.Reset()
-	if len(res.Results) != len(items) {
-		return 0, fmt.Errorf("hall answered %d results for %d items", len(res.Results), len(items))
-	}
-	var done []int64
-	for i, r := range res.Results {
-		o := items[i]
-		if r.ID != o.Ref {
-			return 0, fmt.Errorf("hall answered result %d for %s, sent %s", i, r.ID, o.Ref)
-		}
-		switch r.Result {
-		case "applied", "duplicate":
-			done = append(done, o.ID)
-		case "rejected":
-			c.cfg.Log.Warn("hall rejected an upload; parked", "kind", kind, "case_id", o.Ref, "reason", r.Reason)
-			if err := c.cfg.Store.Park(ctx, o.ID, "rejected by the hall: "+r.Reason); err != nil {
-				return 0, err
-			}
-		default:
-			return 0, fmt.Errorf("hall answered %q for %s", r.Result, o.Ref)
-		}
-	}
-	return len(done), c.cfg.Store.Delivered(ctx, done)
-}
-
-// Drain uploads until nothing is due: cases first, then evaluations (an
-// evaluation needs its case at the hall).
-func (c *Client) Drain(ctx context.Context, bo *retry.Backoff) (int, error) {
-	total := 0
-	for _, kind := range []string{"case", "evaluation"} {
-		for {
-			n, err := c.DrainOnce(ctx, kind, bo)
-			total += n
-			if err != nil {
-				return total, err
-			}
-			if n == 0 {
-				items, err := c.cfg.Store.PendingOutbox(ctx, kind, 1, 1)
-				if err != nil {
-					return total, err
-				}
-				if len(items) == 0 {
-					break
-				}
-			}
-		}
-	}
-	return total, nil
 }
 
 // ErrCatalogSignature: a catalogue whose signature or digest does not verify
@@ -402,14 +305,27 @@ func (c *Client) Heartbeat(ctx context.Context) error {
 	c.mu.Unlock()
 	req := heartbeatRequest{AppVersion: c.cfg.AppVersion, CatalogVersion: version, OutboxPending: st.Pending,
 		OutboxParked: st.Parked, Clock: c.cfg.Clock.Now().Format(time.RFC3339Nano), StatusCursor: cursor,
-		AckedCommands: append([]string{}, acked...), Devices: []DeviceHealth{}}
+		AckedCommands: []string{}, Devices: []DeviceHealth{}}
+	for _, a := range acked {
+		req.AckedCommands = append(req.AckedCommands, a.ID)
+	}
+	if c.hallTakesResults.Load() {
+		req.CommandResults = append([]commandResult{}, acked...)
+	}
 	if c.cfg.Devices != nil {
 		req.Devices = c.cfg.Devices()
 	}
 	var resp heartbeatResponse
-	if _, err := c.do(ctx, http.MethodPost, "/v1/heartbeat", req, &resp, nil); err != nil {
+	if hr, err := c.do(ctx, http.MethodPost, "/v1/heartbeat", req, &resp, nil); err != nil {
+		// A hall rolled back to a release before command_results refuses
+		// them (400, unknown field) and would refuse every heartbeat after:
+		// the next goes without them, and its reply says what the hall takes.
+		if len(req.CommandResults) > 0 && hr != nil && hr.StatusCode == http.StatusBadRequest {
+			c.hallTakesResults.Store(false)
+		}
 		return err
 	}
+	c.hallTakesResults.Store(resp.AcceptsCommandResults)
 	c.mu.Lock()
 	c.acked = c.acked[len(acked):]
 	c.mu.Unlock()
@@ -431,14 +347,28 @@ func (c *Client) Heartbeat(ctx context.Context) error {
 	}
 	for _, cmd := range resp.Commands {
 		c.cfg.Log.Info("remote command", "id", cmd.ID, "kind", cmd.Kind)
+		var result string
 		if c.cfg.OnCommand != nil {
-			c.cfg.OnCommand(cmd)
+			result = clipResult(c.cfg.OnCommand(cmd))
 		}
 		c.mu.Lock()
-		c.acked = append(c.acked, cmd.ID)
+		c.acked = append(c.acked, commandResult{ID: cmd.ID, Result: result})
 		c.mu.Unlock()
 	}
 	return nil
+}
+
+// maxResult is the hall's limit on a command result, in characters.
+const maxResult = 500
+
+// clipResult makes a result one the hall takes: a heartbeat it refuses
+// would keep the result, and every heartbeat after it would be refused too.
+func clipResult(s string) string {
+	s = strings.ReplaceAll(s, "\x00", "") // JSON carries it, PostgreSQL text does not
+	if utf8.RuneCountInString(s) <= maxResult {
+		return s
+	}
+	return string([]rune(s)[:maxResult-1]) + "…"
 }
 
 // LookupCase asks the hall for a case's timeline; nil, nil if unknown.

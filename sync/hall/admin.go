@@ -111,3 +111,9 @@ func (s *Server) QueueCommand(ctx context.Context, terminalID, kind string, args
 	}
 	return c, nil
 }
+
+// Commands lists the terminal's newest remote commands, newest first, with
+// when each was acknowledged and what the terminal reported of it.
+func (s *Server) Commands(ctx context.Context, terminalID string, limit int) ([]Command, error) {
+	return s.store.RecentCommands(ctx, terminalID, limit)
+}

@@ -97,6 +97,16 @@ type heartbeatRequest struct {
 	Clock          string      `json:"clock"`
 	StatusCursor   int64       `json:"status_cursor"`
 	AckedCommands  []commandID `json:"acked_commands"`
+	// CommandResults came after AckedCommands, which keeps every id for
+	// halls that predate results; an id here counts as acknowledged too.
+	CommandResults []commandResult `json:"command_results"`
+}
+
+// commandResult is what a terminal reports of a command it carried out:
+// "ok", "ok: …" or "failed: …", for the admin.
+type commandResult struct {
+	ID     commandID `json:"id"`
+	Result string    `json:"result"`
 }
 
 // commandID is a command id in acked_commands. Ids are strings; a JSON
@@ -125,6 +135,9 @@ type heartbeatResponse struct {
 	StatusCursor  int64              `json:"status_cursor"`
 	StatusUpdates []wireStatusUpdate `json:"status_updates"`
 	Commands      []wireCommand      `json:"commands"`
+	// AcceptsCommandResults tells the terminal it may send command_results:
+	// a hall before them refuses a heartbeat with a field it does not know.
+	AcceptsCommandResults bool `json:"accepts_command_results"`
 }
 
 type wireStatusUpdate struct {
@@ -242,6 +255,7 @@ const (
 	maxAcks        = 1000
 	maxShortString = 100
 	maxDetail      = 1000
+	maxResult      = 500 // characters, as openapi's maxLength counts
 )
 
 func decodeHeartbeat(r io.Reader) (heartbeatRequest, error) {
@@ -267,6 +281,18 @@ func decodeHeartbeat(r io.Reader) (heartbeatRequest, error) {
 	for i, id := range req.AckedCommands {
 		if len(id) > maxShortString {
 			return req, badRequest("acked_commands[%d]: longer than %d bytes", i, maxShortString)
+		}
+	}
+	if len(req.CommandResults) > maxAcks {
+		return req, badRequest("%d command results; at most %d", len(req.CommandResults), maxAcks)
+	}
+	for i, r := range req.CommandResults {
+		// A NUL would pass JSON but not a PostgreSQL text column.
+		switch {
+		case r.ID == "" || len(r.ID) > maxShortString || strings.ContainsRune(string(r.ID), 0):
+			return req, badRequest("command_results[%d]: id must be 1 to %d bytes without NUL", i, maxShortString)
+		case utf8.RuneCountInString(r.Result) > maxResult || strings.ContainsRune(r.Result, 0):
+			return req, badRequest("command_results[%d]: result must be at most %d characters without NUL", i, maxResult)
 		}
 	}
 	return req, nil

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -28,10 +29,11 @@ import (
 //   - paced-5000/s: each terminal sends a batch every 800 ms, 5,000 cases/s
 //     in all: the latency a terminal sees at the target load.
 //
-// Both report cases/s, p50 and p99 batch latency as terminals see it, and
-// (SQLite) the writes per group commit. BenchmarkIngestPostgres is the same
-// load on the PostgreSQL store, a pool of connections whose concurrent
-// commits PostgreSQL flushes together.
+// Both report cases/s, p50 and p99 batch latency as terminals see it, the
+// process's CPU per case (processCPU) and (SQLite) the writes per group
+// commit. BenchmarkIngestPostgres is the same load on the PostgreSQL store,
+// a pool of connections whose concurrent commits PostgreSQL flushes
+// together.
 func BenchmarkIngest(b *testing.B) {
 	open := func(b *testing.B) *testHall { return openTestHall(b, filepath.Join(b.TempDir(), "hall.db")) }
 	b.Run("saturated", func(b *testing.B) { benchIngest(b, 0, open(b)) })
@@ -73,7 +75,7 @@ func benchIngest(b *testing.B, interval time.Duration, h *testHall) {
 	var wg sync.WaitGroup
 	b.SetBytes(int64(batchSize * (len(pool[0]) + 200)))
 	b.ResetTimer()
-	start := time.Now()
+	start, cpu0 := time.Now(), processCPU(b)
 	for w, tm := range terms {
 		wg.Add(1)
 		go func() {
@@ -121,7 +123,7 @@ func benchIngest(b *testing.B, interval time.Duration, h *testHall) {
 		}()
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
+	elapsed, cpu := time.Since(start), processCPU(b)-cpu0
 	b.StopTimer()
 	if err, ok := failed.Load().(error); ok {
 		b.Fatal(err)
@@ -131,10 +133,23 @@ func benchIngest(b *testing.B, interval time.Duration, h *testHall) {
 	b.ReportMetric(float64(b.N*batchSize)/elapsed.Seconds(), "cases/s")
 	b.ReportMetric(float64(all[len(all)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(all[len(all)*99/100].Microseconds())/1000, "p99-ms")
+	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N*batchSize), "cpu-µs/case")
 	if !isSQLite {
 		return
 	}
 	if g := st.stats.groups.Load() - groups0; g > 0 {
 		b.ReportMetric(float64(st.stats.writes.Load()-writes0)/float64(g), "writes/commit")
 	}
+}
+
+// processCPU is the CPU time this process used so far (user and system,
+// all threads): the hall and the simulated terminals, not a PostgreSQL
+// server. cpu-µs/case is steadier than cases/s on the shared machine, and
+// with the terminals' share the same in every run, it compares halls.
+func processCPU(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

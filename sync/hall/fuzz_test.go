@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -95,6 +96,11 @@ func FuzzDecodeHeartbeat(f *testing.F) {
 		}
 		if req.StatusCursor < 0 || req.OutboxPending < 0 || len(req.Devices) > maxDevices {
 			t.Fatalf("accepted heartbeat breaks a limit: %+v", req)
+		}
+		for _, r := range req.CommandResults {
+			if r.ID == "" || utf8.RuneCountInString(r.Result) > maxResult || strings.ContainsRune(r.Result, 0) {
+				t.Fatalf("accepted command result breaks a limit: %+v", r)
+			}
 		}
 		roundTrip(t, req, func(r *bytes.Reader) (heartbeatRequest, error) { return decodeHeartbeat(r) })
 	})

@@ -134,6 +134,7 @@ type Server struct {
 	closing       atomic.Bool   // Close was called: store errors are 503
 	cpu           chan struct{} // slots for CPU-heavy request work; see checkBatch
 	gzipped       gzipCache     // compressed catalogue documents, by version
+	tokens        *tokenCache   // bearer token → terminal, for tokenTTL
 }
 
 // OpenStore opens the store a --db value names: a SQLite file path, or a
@@ -173,7 +174,8 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	} else if cfg.KeysDir == "" && cfg.DB == "" {
 		return nil, errors.New("hall: a Config with a Store needs KeysDir or DB to find the key files")
 	}
-	s := &Server{cfg: cfg, store: st, log: cfg.Logger, cpu: make(chan struct{}, runtime.GOMAXPROCS(0))}
+	s := &Server{cfg: cfg, store: st, log: cfg.Logger, cpu: make(chan struct{}, runtime.GOMAXPROCS(0)),
+		tokens: newTokenCache(cfg.Clock)}
 	if err := s.init(ctx); err != nil {
 		st.Close()
 		return nil, err

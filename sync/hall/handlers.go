@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"govkiosk/kiosk"
@@ -87,40 +88,74 @@ func (s *Server) handleCases(w http.ResponseWriter, r *http.Request, t Terminal)
 // checkBatch decodes a batch and validates each case, returning the results
 // so far (rejections filled in) and the valid cases with their positions.
 //
-// Decoding and opening sealed boxes are the CPU-heavy part of ingest; at
-// most GOMAXPROCS batches do them at once. Without the limit, hundreds of
-// request goroutines compete for the cores with the one goroutine that
-// commits (SQLiteStore.commitLoop), which then waits in the run queue while
-// every request waits for it: BenchmarkIngest took about a quarter fewer
-// cases per second without it.
+// Decoding and opening sealed boxes are the CPU-heavy part of ingest; each
+// runs holding one of GOMAXPROCS slots (withCPU). Without the limit,
+// hundreds of request goroutines compete for the cores with the one
+// goroutine that commits (SQLiteStore.commitLoop), which then waits in the
+// run queue while every request waits for it: BenchmarkIngest took about a
+// quarter fewer cases per second without it. The cases of a batch are
+// opened in up to GOMAXPROCS chunks at once, so one large batch (a
+// terminal draining its backlog to an idle hall) uses every core rather
+// than one; under load the chunks of many batches share the same slots.
 func (s *Server) checkBatch(ctx context.Context, body []byte) (results []wireResult, valid []NewCase, index []int, err error) {
-	select {
-	case s.cpu <- struct{}{}:
-	case <-ctx.Done():
-		return nil, nil, nil, ctx.Err()
+	var req casesRequest
+	if err := s.withCPU(ctx, func() (err error) { req, err = decodeCases(bytes.NewReader(body), s.cfg.MaxBatch); return err }); err != nil {
+		return nil, nil, nil, err
 	}
-	defer func() { <-s.cpu }()
-	req, err := decodeCases(bytes.NewReader(body), s.cfg.MaxBatch)
-	if err != nil {
+	type checked struct {
+		c      NewCase
+		reason string
+	}
+	all := make([]checked, len(req.Cases))
+	chunks := min(cap(s.cpu), (len(req.Cases)+minChunk-1)/minChunk)
+	errs := make([]error, chunks)
+	var wg sync.WaitGroup
+	for k := range chunks {
+		lo, hi := k*len(all)/chunks, (k+1)*len(all)/chunks
+		wg.Go(func() {
+			errs[k] = s.withCPU(ctx, func() error {
+				for i := lo; i < hi; i++ {
+					var err error
+					if all[i].c, all[i].reason, err = s.validateCase(ctx, req.Cases[i]); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return nil, nil, nil, err
 	}
 	results = make([]wireResult, len(req.Cases))
 	valid = make([]NewCase, 0, len(req.Cases))
 	index = make([]int, 0, len(req.Cases))
-	for i, wc := range req.Cases {
-		results[i].ID = wc.ID
-		c, reason, err := s.validateCase(ctx, wc)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		if reason != "" {
-			results[i].Result, results[i].Reason = ResultRejected, reason
+	for i, ch := range all {
+		results[i].ID = req.Cases[i].ID
+		if ch.reason != "" {
+			results[i].Result, results[i].Reason = ResultRejected, ch.reason
 			continue
 		}
-		valid = append(valid, c)
+		valid = append(valid, ch.c)
 		index = append(index, i)
 	}
 	return results, valid, index, nil
+}
+
+// minChunk is the fewest cases worth a goroutine of their own in
+// checkBatch: opening one costs about a tenth of a millisecond.
+const minChunk = 10
+
+// withCPU runs fn holding one of the CPU slots (see checkBatch).
+func (s *Server) withCPU(ctx context.Context, fn func() error) error {
+	select {
+	case s.cpu <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-s.cpu }()
+	return fn()
 }
 
 // validateCase checks one case: its fields, that its item and catalogue
@@ -309,13 +344,15 @@ func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request, t Termi
 	if tc, ok := parseTime(req.Clock); ok {
 		rec.ClockOffset = tc.Sub(now)
 	}
-	acked := make([]string, len(req.AckedCommands))
-	for i, id := range req.AckedCommands {
-		acked[i] = string(id)
-	}
-	if err := s.store.RecordHeartbeat(r.Context(), t.ID, rec, acked); err != nil {
+	acked, err := s.store.RecordHeartbeat(r.Context(), t.ID, rec, commandAcks(req))
+	if err != nil {
 		s.storeError(w, r, err)
 		return
+	}
+	// The hall's half of the audit of remote commands (the terminal keeps
+	// the other in its audit.log): once per command, when first acknowledged.
+	for _, c := range acked {
+		s.log.Info("remote command acknowledged", "terminal", t.ID, "id", c.ID, "kind", c.Kind, "result", c.Result)
 	}
 	updates, err := s.store.StatusUpdates(r.Context(), t.ID, req.StatusCursor, s.cfg.MaxStatusUpdates)
 	if err != nil {
@@ -328,10 +365,11 @@ func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request, t Termi
 		return
 	}
 	resp := heartbeatResponse{
-		ServerTime:    timeText(now),
-		StatusCursor:  req.StatusCursor,
-		StatusUpdates: []wireStatusUpdate{},
-		Commands:      []wireCommand{},
+		ServerTime:            timeText(now),
+		StatusCursor:          req.StatusCursor,
+		StatusUpdates:         []wireStatusUpdate{},
+		Commands:              []wireCommand{},
+		AcceptsCommandResults: true,
 	}
 	for _, u := range updates {
 		resp.StatusUpdates = append(resp.StatusUpdates, wireStatusUpdate{
@@ -346,6 +384,32 @@ func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request, t Termi
 		resp.Commands = append(resp.Commands, wireCommand{ID: c.ID, Kind: c.Kind, Args: args})
 	}
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// commandAcks merges a heartbeat's acked_commands and command_results, each
+// id once, its result the first reported ("" if none).
+func commandAcks(req heartbeatRequest) []CommandAck {
+	results := make(map[commandID]string, len(req.CommandResults))
+	for _, r := range req.CommandResults {
+		if _, ok := results[r.ID]; !ok {
+			results[r.ID] = r.Result
+		}
+	}
+	seen := make(map[commandID]bool, len(req.AckedCommands)+len(req.CommandResults))
+	var acks []CommandAck
+	add := func(id commandID) {
+		if !seen[id] {
+			seen[id] = true
+			acks = append(acks, CommandAck{ID: string(id), Result: results[id]})
+		}
+	}
+	for _, id := range req.AckedCommands {
+		add(id)
+	}
+	for _, r := range req.CommandResults {
+		add(r.ID)
+	}
+	return acks
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {

@@ -28,6 +28,7 @@ func (s *Server) routesHandler() http.Handler {
 	handle("GET /v1/catalog/manifest", s.authed(s.handleManifest))
 	handle("GET /v1/catalog/{version}", s.authed(s.handleCatalog))
 	handle("POST /v1/heartbeat", s.authed(s.handleHeartbeat))
+	handle("POST /v1/logs", s.authed(s.handleLogs))
 	handle("GET /metrics", s.metrics.handler())
 	handle("GET /healthz", http.HandlerFunc(s.handleHealth))
 	return s.instrument(mux)
@@ -84,7 +85,7 @@ func (s *Server) authed(h func(http.ResponseWriter, *http.Request, Terminal)) ht
 			unauthorized(w, "missing bearer token: send Authorization: Bearer <token from enrolment>")
 			return
 		}
-		t, err := s.store.TerminalByToken(r.Context(), hashOf(token))
+		t, err := s.tokens.terminal(r.Context(), s.store, hashOf(token))
 		if errors.Is(err, ErrNotFound) {
 			unauthorized(w, "unknown token: the terminal is not enrolled with this hall (enrol again)")
 			return

@@ -89,10 +89,12 @@ func TestOpenAPISchemasMatchWireTypes(t *testing.T) {
 		"TimelineEvent":      wireEvent{},
 		"Manifest":           manifestResponse{},
 		"HeartbeatRequest":   heartbeatRequest{},
+		"CommandResult":      commandResult{},
 		"Device":             Device{},
 		"HeartbeatResponse":  heartbeatResponse{},
 		"StatusUpdate":       wireStatusUpdate{},
 		"Command":            wireCommand{},
+		"LogsResponse":       logsResponse{},
 	}
 	for name, v := range types {
 		schema, ok := doc.Components.Schemas[name]

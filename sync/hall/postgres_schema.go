@@ -173,6 +173,26 @@ var postgresMigrations = []string{
 		END IF;
 	END
 	$fn$;`,
+
+	// Log bundles terminals upload (LogStore), as in SQLite's third step.
+	// The bundles are gzip already: PostgreSQL need not try to compress them.
+	`CREATE TABLE log_bundles (
+		rid         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+		id          text NOT NULL UNIQUE,
+		terminal_id text NOT NULL REFERENCES terminals(id),
+		command_id  text NOT NULL DEFAULT '',
+		received_at bigint NOT NULL,
+		bytes       bigint NOT NULL,
+		sha256      text NOT NULL,
+		files       int NOT NULL,
+		data        bytea NOT NULL
+	);
+	ALTER TABLE log_bundles ALTER COLUMN data SET STORAGE EXTERNAL;
+	CREATE INDEX log_bundles_terminal ON log_bundles(terminal_id, rid);`,
+
+	// Command results, as in SQLite's fourth step.
+	`ALTER TABLE commands ADD COLUMN result text NOT NULL DEFAULT '';
+	CREATE INDEX commands_terminal ON commands(terminal_id, rid);`,
 }
 
 // Advisory lock keys (the first of pg_advisory_xact_lock's two int4 keys;

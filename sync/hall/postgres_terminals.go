@@ -164,15 +164,21 @@ func (s *PostgresStore) Terminals(ctx context.Context) ([]Terminal, error) {
 }
 
 // RecordHeartbeat stores a terminal's reported state; see Store.
-func (s *PostgresStore) RecordHeartbeat(ctx context.Context, terminalID string, hb HeartbeatRecord, acked []string) error {
+func (s *PostgresStore) RecordHeartbeat(ctx context.Context, terminalID string, hb HeartbeatRecord, acks []CommandAck) ([]Command, error) {
 	devices, err := json.Marshal(hb.Devices)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if hb.Devices == nil {
 		devices = []byte("[]")
 	}
-	return s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
+	ids, results := make([]string, len(acks)), make([]string, len(acks))
+	for i, a := range acks {
+		ids[i], results[i] = a.ID, a.Result
+	}
+	var acked []Command
+	err = s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
+		acked = nil
 		tag, err := tx.Exec(ctx, `UPDATE terminals SET last_seen = $1, app_version = $2, catalog_version = $3,
 			outbox_pending = $4, outbox_parked = $5, devices = $6, clock = $7, clock_offset_ms = $8 WHERE id = $9`,
 			ms(hb.At), hb.AppVersion, hb.CatalogVersion, hb.OutboxPending, hb.OutboxParked,
@@ -183,12 +189,36 @@ func (s *PostgresStore) RecordHeartbeat(ctx context.Context, terminalID string, 
 		if tag.RowsAffected() == 0 {
 			return fmt.Errorf("terminal %s: %w", terminalID, ErrNotFound)
 		}
-		if len(acked) > 0 {
-			_, err = tx.Exec(ctx, `UPDATE commands SET acked_at = $1
-				WHERE terminal_id = $2 AND id = ANY($3) AND acked_at IS NULL`, ms(hb.At), terminalID, acked)
+		if len(acks) == 0 {
+			return nil
 		}
+		// One statement for all acks. An id repeated in acks would update
+		// its row with either result, so the caller sends each id once.
+		rows, err := tx.Query(ctx, `WITH a AS (
+				SELECT * FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS a(id, result, ord)
+			), u AS (
+				UPDATE commands c SET acked_at = $1, result = a.result FROM a
+				WHERE c.terminal_id = $2 AND c.id = a.id AND c.acked_at IS NULL
+				RETURNING c.id, c.kind, c.args, c.created_at, c.result, a.ord
+			)
+			SELECT id, kind, args, created_at, result FROM u ORDER BY ord`, ms(hb.At), terminalID, ids, results)
+		if err != nil {
+			return err
+		}
+		c := Command{TerminalID: terminalID, AckedAt: fromMS(ms(hb.At))}
+		var args string
+		var created int64
+		_, err = pgx.ForEachRow(rows, []any{&c.ID, &c.Kind, &args, &created, &c.Result}, func() error {
+			c.Args, c.CreatedAt = json.RawMessage(args), fromMS(created)
+			acked = append(acked, c)
+			return nil
+		})
 		return err
 	})
+	if err != nil {
+		return nil, err
+	}
+	return acked, nil
 }
 
 // QueueCommand stores a remote command; see Store.
@@ -210,18 +240,31 @@ func (s *PostgresStore) QueueCommand(ctx context.Context, c Command) error {
 // PendingCommands returns the terminal's unacknowledged commands in queue
 // order.
 func (s *PostgresStore) PendingCommands(ctx context.Context, terminalID string) ([]Command, error) {
+	return s.commands(ctx, `WHERE terminal_id = $1 AND acked_at IS NULL ORDER BY rid`, terminalID)
+}
+
+// RecentCommands returns the terminal's newest commands; see Store.
+func (s *PostgresStore) RecentCommands(ctx context.Context, terminalID string, limit int) ([]Command, error) {
+	return s.commands(ctx, `WHERE terminal_id = $1 ORDER BY rid DESC LIMIT $2`, terminalID, limit)
+}
+
+func (s *PostgresStore) commands(ctx context.Context, where string, args ...any) ([]Command, error) {
 	var out []Command
 	err := s.read(func() error {
-		rows, err := s.pool.Query(ctx, `SELECT id, terminal_id, kind, args, created_at FROM commands
-			WHERE terminal_id = $1 AND acked_at IS NULL ORDER BY rid`, terminalID)
+		rows, err := s.pool.Query(ctx, `SELECT id, terminal_id, kind, args, created_at, acked_at, result
+			FROM commands `+where, args...)
 		if err != nil {
 			return err
 		}
 		var c Command
-		var args string
+		var cargs string
 		var created int64
-		_, err = pgx.ForEachRow(rows, []any{&c.ID, &c.TerminalID, &c.Kind, &args, &created}, func() error {
-			c.Args, c.CreatedAt = json.RawMessage(args), fromMS(created)
+		var acked *int64
+		_, err = pgx.ForEachRow(rows, []any{&c.ID, &c.TerminalID, &c.Kind, &cargs, &created, &acked, &c.Result}, func() error {
+			c.Args, c.CreatedAt, c.AckedAt = json.RawMessage(cargs), fromMS(created), time.Time{}
+			if acked != nil {
+				c.AckedAt = fromMS(*acked)
+			}
 			out = append(out, c)
 			return nil
 		})

@@ -120,6 +120,27 @@ var sqliteMigrations = []string{
 	);
 	CREATE INDEX admin_sessions_admin ON admin_sessions(admin);
 	CREATE INDEX admin_sessions_expiry ON admin_sessions(expires_at);`,
+
+	// Log bundles terminals upload (LogStore); rid orders them, so the
+	// newest per terminal are kept without trusting any clock.
+	`CREATE TABLE log_bundles (
+		rid         INTEGER PRIMARY KEY,
+		id          TEXT NOT NULL UNIQUE,
+		terminal_id TEXT NOT NULL REFERENCES terminals(id),
+		command_id  TEXT NOT NULL DEFAULT '',
+		received_at INTEGER NOT NULL,
+		bytes       INTEGER NOT NULL,
+		sha256      TEXT NOT NULL,
+		files       INTEGER NOT NULL,
+		data        BLOB NOT NULL
+	);
+	CREATE INDEX log_bundles_terminal ON log_bundles(terminal_id, rid);`,
+
+	// What a terminal reports of each command it carried out; '' for those
+	// acknowledged before results existed, or by a terminal too old to send
+	// them. The index (rowid implied) lists a terminal's newest commands.
+	`ALTER TABLE commands ADD COLUMN result TEXT NOT NULL DEFAULT '';
+	CREATE INDEX commands_terminal ON commands(terminal_id);`,
 }
 
 // migrate brings the schema up to date. Each step reads the version inside

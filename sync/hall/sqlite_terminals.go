@@ -102,15 +102,17 @@ func (s *SQLiteStore) Terminals(ctx context.Context) ([]Terminal, error) {
 }
 
 // RecordHeartbeat stores a terminal's reported state; see Store.
-func (s *SQLiteStore) RecordHeartbeat(ctx context.Context, terminalID string, hb HeartbeatRecord, acked []string) error {
+func (s *SQLiteStore) RecordHeartbeat(ctx context.Context, terminalID string, hb HeartbeatRecord, acks []CommandAck) ([]Command, error) {
 	devices, err := json.Marshal(hb.Devices)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if hb.Devices == nil {
 		devices = []byte("[]")
 	}
-	return s.write(func(tx *wtx) error {
+	var acked []Command
+	err = s.write(func(tx *wtx) error {
+		acked = nil
 		res, err := tx.exec(`UPDATE terminals SET last_seen = ?, app_version = ?, catalog_version = ?,
 			outbox_pending = ?, outbox_parked = ?, devices = ?, clock = ?, clock_offset_ms = ? WHERE id = ?`,
 			ms(hb.At), hb.AppVersion, hb.CatalogVersion, hb.OutboxPending, hb.OutboxParked,
@@ -123,14 +125,27 @@ func (s *SQLiteStore) RecordHeartbeat(ctx context.Context, terminalID string, hb
 		} else if n == 0 {
 			return fmt.Errorf("terminal %s: %w", terminalID, ErrNotFound)
 		}
-		for _, id := range acked {
-			if _, err := tx.exec(`UPDATE commands SET acked_at = ? WHERE id = ? AND terminal_id = ? AND acked_at IS NULL`,
-				ms(hb.At), id, terminalID); err != nil {
+		for _, a := range acks {
+			c := Command{ID: a.ID, TerminalID: terminalID, AckedAt: fromMS(ms(hb.At)), Result: a.Result}
+			var args string
+			var created int64
+			err := tx.queryRow(`UPDATE commands SET acked_at = ?, result = ?
+				WHERE id = ? AND terminal_id = ? AND acked_at IS NULL RETURNING kind, args, created_at`,
+				ms(hb.At), a.Result, a.ID, terminalID).Scan(&c.Kind, &args, &created)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue // acknowledged before, or not this terminal's
+			} else if err != nil {
 				return err
 			}
+			c.Args, c.CreatedAt = json.RawMessage(args), fromMS(created)
+			acked = append(acked, c)
 		}
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	return acked, nil
 }
 
 // QueueCommand stores a remote command; see Store.
@@ -151,8 +166,17 @@ func (s *SQLiteStore) QueueCommand(ctx context.Context, c Command) error {
 
 // PendingCommands returns the terminal's unacknowledged commands.
 func (s *SQLiteStore) PendingCommands(ctx context.Context, terminalID string) ([]Command, error) {
-	rows, err := s.rdb.QueryContext(ctx, `SELECT id, terminal_id, kind, args, created_at FROM commands
-		WHERE terminal_id = ? AND acked_at IS NULL ORDER BY rowid`, terminalID)
+	return s.commands(ctx, `WHERE terminal_id = ? AND acked_at IS NULL ORDER BY rowid`, terminalID)
+}
+
+// RecentCommands returns the terminal's newest commands; see Store.
+func (s *SQLiteStore) RecentCommands(ctx context.Context, terminalID string, limit int) ([]Command, error) {
+	return s.commands(ctx, `WHERE terminal_id = ? ORDER BY rowid DESC LIMIT ?`, terminalID, limit)
+}
+
+func (s *SQLiteStore) commands(ctx context.Context, where string, args ...any) ([]Command, error) {
+	rows, err := s.rdb.QueryContext(ctx, `SELECT id, terminal_id, kind, args, created_at, acked_at, result
+		FROM commands `+where, args...)
 	if err != nil {
 		return nil, classify(err)
 	}
@@ -162,10 +186,12 @@ func (s *SQLiteStore) PendingCommands(ctx context.Context, terminalID string) ([
 		var c Command
 		var args string
 		var created int64
-		if err := rows.Scan(&c.ID, &c.TerminalID, &c.Kind, &args, &created); err != nil {
+		var acked sql.NullInt64
+		if err := rows.Scan(&c.ID, &c.TerminalID, &c.Kind, &args, &created, &acked, &c.Result); err != nil {
 			return nil, classify(err)
 		}
 		c.Args, c.CreatedAt = json.RawMessage(args), fromMS(created)
+		c.AckedAt = fromNullMS(acked)
 		out = append(out, c)
 	}
 	return out, classify(rows.Err())

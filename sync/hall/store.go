@@ -45,9 +45,12 @@ type Store interface {
 	// Terminals lists every terminal in enrolment order.
 	Terminals(ctx context.Context) ([]Terminal, error)
 	// RecordHeartbeat stores the terminal's reported state and marks the
-	// commands in acked acknowledged. Ids that are unknown or belong to
-	// another terminal are ignored.
-	RecordHeartbeat(ctx context.Context, terminalID string, hb HeartbeatRecord, acked []string) error
+	// commands in acks acknowledged at hb.At, with their results. It
+	// returns the commands this call acknowledged, in the order of acks: an
+	// ack sent again (the terminal missed the reply) changes nothing and
+	// returns nothing, so the hall logs each acknowledgement once. Ids that
+	// are unknown or belong to another terminal are ignored.
+	RecordHeartbeat(ctx context.Context, terminalID string, hb HeartbeatRecord, acks []CommandAck) ([]Command, error)
 
 	// ApplyCases stores the terminal's cases in order and returns one outcome
 	// per case. It is idempotent per case id: a case whose id is stored for
@@ -98,10 +101,15 @@ type Store interface {
 	// PendingCommands returns the terminal's unacknowledged commands, oldest
 	// first.
 	PendingCommands(ctx context.Context, terminalID string) ([]Command, error)
+	// RecentCommands returns the terminal's newest commands, acknowledged or
+	// not, newest first, at most limit.
+	RecentCommands(ctx context.Context, terminalID string, limit int) ([]Command, error)
 
 	// AdminStore is what the web console keeps: admins, sessions and
 	// statistics (store_admin.go).
 	AdminStore
+	// LogStore keeps the log bundles terminals upload (store_logs.go).
+	LogStore
 
 	// Ping checks the store can answer.
 	Ping(ctx context.Context) error
@@ -271,4 +279,13 @@ type Command struct {
 	Kind       string
 	Args       json.RawMessage // a JSON object
 	CreatedAt  time.Time
+	AckedAt    time.Time // hall time of the acknowledging heartbeat; zero while pending
+	Result     string    // as the terminal reported it; "" if it reported none
+}
+
+// CommandAck is a terminal's acknowledgement of a command it carried out.
+// Result is "" from a terminal too old to report results.
+type CommandAck struct {
+	ID     string
+	Result string
 }

@@ -193,7 +193,7 @@ func testCommandsInQueueOrderUntilAcked(t *testing.T, s Store) {
 			t.Fatal(err)
 		}
 	}
-	if err := s.RecordHeartbeat(ctx, term, HeartbeatRecord{At: testEpoch}, []string{"c-a", "nope"}); err != nil {
+	if _, err := s.RecordHeartbeat(ctx, term, HeartbeatRecord{At: testEpoch}, []CommandAck{{ID: "c-a"}, {ID: "nope"}}); err != nil {
 		t.Fatal(err)
 	}
 	cs, err := s.PendingCommands(ctx, term)

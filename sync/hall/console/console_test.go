@@ -18,7 +18,8 @@ func TestPagesNeedALogin(t *testing.T) {
 	e := newEnv(t)
 	b := e.browser()
 	for _, p := range []string{"/console/", "/console/terminals", "/console/codes", "/console/catalog", "/console/cases",
-		"/console/evaluations", "/console/cases/K0001-20261125-000001-X", "/console/cases/K0001-20261125-000001-X/pages/0/0"} {
+		"/console/evaluations", "/console/cases/K0001-20261125-000001-X", "/console/cases/K0001-20261125-000001-X/pages/0/0",
+		"/console/terminals/K0001/logs", "/console/terminals/K0001/logs/00000000-0000-4000-8000-000000000001"} {
 		r := b.get(p)
 		if p == "/console/" {
 			r = b.get(r.header.Get("Location"))
