@@ -204,8 +204,19 @@ func (t *termProc) startTerminal(bin string, capSlack int) error {
 	if t.capped {
 		args = append(append([]string{}, args...), "-cap-slack", fmt.Sprint(capSlack))
 	}
-	return t.start(bin, append([]string{"terminal"}, args...)...)
+	// Terminals run at a lower priority than the hall and the driver (with
+	// its fault proxy). In a hall each terminal is its own machine; here two
+	// hundred of them share two cores with the hall, and at equal priority
+	// they starved it and the proxy that carries their traffic: the driver
+	// fell a minute behind its plan and outboxes stood still for seconds
+	// after the fault window. nice execs the terminal in place, so the pid
+	// the driver kills is the terminal's, and every thread it starts
+	// inherits the priority.
+	return t.start("nice", append([]string{"-n", fmt.Sprint(terminalNice), bin, "terminal"}, args...)...)
 }
+
+// terminalNice is the terminals' nice value.
+const terminalNice = 10
 
 func (t *termProc) status() (terminalStatus, bool) {
 	var st terminalStatus
