@@ -109,7 +109,14 @@ func (r *Reader) Exchange(ctx context.Context, cmd [2]byte, data []byte, timeout
 				return body[3:], nil
 			}
 		}
-		return nil, &StatusError{SW: sw, Cmd: cmd}
+		se := &StatusError{SW: sw, Cmd: cmd}
+		if se.outOfStep() {
+			// Another command's answer: one later than the settle after
+			// a failed exchange. Without a settle now, every later
+			// command would get its predecessor's answer, for good.
+			r.dirty = true
+		}
+		return nil, se
 	}
 }
 

@@ -228,3 +228,34 @@ func TestLateAnswerNotTakenForTheNext(t *testing.T) {
 		t.Fatalf("read after a late answer: %v", err)
 	}
 }
+
+// TestAnswerLaterThanTheSettleIsRecovered: an answer later still than the
+// quiet period the driver waits for after a failed command arrives in the
+// next command's exchange. The 200-terminal soak found a terminal stuck for
+// good that way: "select" got find's 9F, then "find" got select's 90 (a
+// success for find), then "select" got find's 9F again, every cycle, without
+// a timeout to notice. An answer that belongs to another command must put
+// the driver back in step.
+func TestAnswerLaterThanTheSettleIsRecovered(t *testing.T) {
+	r := newRig(t, 115200)
+	r.sim.Place(card(t, "resident-young"))
+	r.sim.SetDelay(1200 * time.Millisecond) // past the timeout and the 500 ms settle after it
+	ctx := context.Background()
+	if err := r.reader.Find(ctx); !errors.Is(err, idcard.ErrMute) {
+		t.Fatalf("find with a slow SAM: %v, want ErrMute", err)
+	}
+	r.sim.SetDelay(0)
+	var last error
+	for cycle := 0; cycle < 4; cycle++ {
+		if last = r.reader.Find(ctx); last != nil {
+			continue
+		}
+		if last = r.reader.Select(ctx); last != nil {
+			continue
+		}
+		if _, _, last = r.reader.ReadBase(ctx); last == nil {
+			return // back in step
+		}
+	}
+	t.Fatalf("still out of step after 4 read cycles: %v", last)
+}

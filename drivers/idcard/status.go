@@ -67,6 +67,20 @@ func (e *StatusError) meaning() string {
 	return "unknown status"
 }
 
+// outOfStep reports whether the status cannot be this command's answer: a
+// success the command does not accept, find's "found" for another
+// command, or a code the SAM does not give. The protocol has no sequence
+// numbers; this is how a reader shifted by a late answer shows.
+func (e *StatusError) outOfStep() bool {
+	switch e.SW[2] {
+	case SWSuccess:
+		return true
+	case SWFound:
+		return e.Cmd != CmdFind
+	}
+	return e.meaning() == "unknown status"
+}
+
 // NoCard reports whether the status means there is no card to read.
 func (e *StatusError) NoCard() bool { return e.SW[2] == SWNoCard }
 
