@@ -143,6 +143,12 @@ type driver struct {
 	// of them in the loop kept it seconds behind its plan.
 	ops    sync.WaitGroup
 	opErrs chan error
+
+	// convergedSince is when the fleet was last seen to become converged
+	// (zero while it is not). It is watched from the moment the last
+	// planned fault is applied, not only after the window: a fleet that
+	// converged a minute before the window's end converged then.
+	convergedSince time.Time
 }
 
 // termSnap is a terminal's status as of the loop's last sample.
@@ -236,6 +242,7 @@ func (d *driver) run(ctx context.Context) (*Report, error) {
 	for i := range plan {
 		plan[i].planned = plan[i].at
 	}
+	var lastConv time.Time
 	sort.Slice(plan, func(i, j int) bool { return plan[i].at < plan[j].at })
 	err = d.loop(ctx, func(now time.Time) bool {
 		for len(plan) > 0 && now.Sub(window) >= plan[0].at && time.Since(now) < 100*time.Millisecond {
@@ -252,6 +259,10 @@ func (d *driver) run(ctx context.Context) (*Report, error) {
 				i := sort.Search(len(plan), func(i int) bool { return plan[i].at > p.at })
 				plan = append(plan[:i], append([]planned{p}, plan[i:]...)...)
 			}
+		}
+		if len(plan) == 0 && now.Sub(lastConv) >= statusSample {
+			lastConv = now
+			d.trackConvergence(now)
 		}
 		return now.Sub(window) >= d.o.Duration && len(plan) == 0
 	})
@@ -276,9 +287,9 @@ func (d *driver) run(ctx context.Context) (*Report, error) {
 		}
 		if now.Sub(lastCheck) >= 250*time.Millisecond {
 			lastCheck = now
-			ok, why := d.converged()
+			ok, why := d.trackConvergence(now)
 			if ok {
-				converged = now
+				converged = d.convergedSince
 				return true
 			}
 			if now.Sub(lastWhy) >= 5*time.Second {
@@ -788,6 +799,18 @@ func (d *driver) killHall() {
 	}
 	d.proxy.OnUploadInFlight(func() { try(true) })
 	time.AfterFunc(3*time.Second, func() { try(false) })
+}
+
+// trackConvergence checks convergence now and keeps convergedSince.
+func (d *driver) trackConvergence(now time.Time) (bool, string) {
+	ok, why := d.converged()
+	switch {
+	case !ok:
+		d.convergedSince = time.Time{}
+	case d.convergedSince.IsZero():
+		d.convergedSince = now
+	}
+	return ok, why
 }
 
 // converged: every terminal is up, has acknowledged its cases, has an
