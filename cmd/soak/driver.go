@@ -39,10 +39,17 @@ type Options struct {
 	// MaxConverge fails the run when convergence after the last fault took
 	// longer; 0: no limit beyond ConvergeTimeout.
 	MaxConverge time.Duration
+	// TerminalNice is the terminals' nice value. In a hall each terminal is
+	// its own machine; here two hundred share two cores with the hall, and
+	// at equal priority they starved it and the fault proxy carrying their
+	// traffic (the driver fell a minute behind its plan, outboxes stood
+	// still after the window). A few terminals beside other test binaries,
+	// as in make test, are better at 0: niced, they are the ones starved.
+	TerminalNice int
 }
 
 func defaultOptions() Options {
-	return Options{Terminals: 5, Cases: 20, Faults: 30, Duration: 30 * time.Second, ConvergeTimeout: 2 * time.Minute, Evaluate: 0.5}
+	return Options{Terminals: 5, Cases: 20, Faults: 30, Duration: 30 * time.Second, ConvergeTimeout: 2 * time.Minute, Evaluate: 0.5, TerminalNice: 10}
 }
 
 // Fault kinds the driver injects from outside the processes; the network
@@ -467,7 +474,7 @@ func (d *driver) startTerminals(ctx context.Context, hallURL string, budgets map
 		for k, v := range budgets[i] {
 			b = append(b, fmt.Sprintf("%s=%d", k, v))
 		}
-		t := &termProc{proc: proc{name: fmt.Sprintf("terminal %d", i), logPath: filepath.Join(dir, "terminal.log")}, i: i, dir: dir,
+		t := &termProc{proc: proc{name: fmt.Sprintf("terminal %d", i), logPath: filepath.Join(dir, "terminal.log")}, i: i, dir: dir, nice: d.o.TerminalNice,
 			args: []string{"-dir", dir, "-hall", hallURL, "-code", codes[i], "-name", fmt.Sprintf("soak-%03d", i),
 				"-cases", fmt.Sprint(d.o.Cases), "-interval", interval.String(), "-seed", fmt.Sprint(d.o.Seed + uint64(i)),
 				"-evaluate", fmt.Sprint(d.o.Evaluate), "-budget", strings.Join(b, ",")}}

@@ -45,6 +45,7 @@ func runDriver(args []string) int {
 	fs.DurationVar(&o.LongCut, "long-cut", o.LongCut, "cut the hall off once for this long (0: every cut lasts seconds)")
 	fs.IntVar(&o.MinPerGroup, "min-per-group", o.MinPerGroup, "fail unless at least this many network, power, disk and device faults were each injected")
 	fs.DurationVar(&o.MaxConverge, "max-converge", o.MaxConverge, "fail if convergence after the last fault takes longer (0: no limit)")
+	fs.IntVar(&o.TerminalNice, "terminal-nice", o.TerminalNice, "nice value of the terminal processes (0: the hall's priority)")
 	cpuprofile := fs.String("cpuprofile", "", "write the driver's CPU profile to this file (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return 2

@@ -196,6 +196,7 @@ type termProc struct {
 	capped   bool
 	asked    atomic.Bool // a stop has been requested and not yet cleared
 	busy     atomic.Bool // the driver is killing or restarting it (driver.async)
+	nice     int         // Options.TerminalNice
 }
 
 func (t *termProc) startTerminal(bin string, capSlack int) error {
@@ -204,19 +205,15 @@ func (t *termProc) startTerminal(bin string, capSlack int) error {
 	if t.capped {
 		args = append(append([]string{}, args...), "-cap-slack", fmt.Sprint(capSlack))
 	}
-	// Terminals run at a lower priority than the hall and the driver (with
-	// its fault proxy). In a hall each terminal is its own machine; here two
-	// hundred of them share two cores with the hall, and at equal priority
-	// they starved it and the proxy that carries their traffic: the driver
-	// fell a minute behind its plan and outboxes stood still for seconds
-	// after the fault window. nice execs the terminal in place, so the pid
-	// the driver kills is the terminal's, and every thread it starts
-	// inherits the priority.
-	return t.start("nice", append([]string{"-n", fmt.Sprint(terminalNice), bin, "terminal"}, args...)...)
+	// Terminals may run at a lower priority than the hall and the driver
+	// (with its fault proxy): Options.TerminalNice.
+	if t.nice == 0 {
+		return t.start(bin, append([]string{"terminal"}, args...)...)
+	}
+	// nice execs the terminal in place, so the pid the driver kills is the
+	// terminal's, and every thread it starts inherits the priority.
+	return t.start("nice", append([]string{"-n", fmt.Sprint(t.nice), bin, "terminal"}, args...)...)
 }
-
-// terminalNice is the terminals' nice value.
-const terminalNice = 10
 
 func (t *termProc) status() (terminalStatus, bool) {
 	var st terminalStatus

@@ -21,6 +21,7 @@ func TestSoakShort(t *testing.T) {
 	o := defaultOptions()
 	o.Terminals, o.Cases, o.Faults, o.Duration, o.Seed = 5, 20, 64, 25*time.Second, 8
 	o.MinPerGroup = 8
+	o.TerminalNice = 0 // beside the other test binaries of make test
 	o.ConvergeTimeout = 40 * time.Second
 	var out bytes.Buffer
 	rep, err := Run(ctx, o, &out)
