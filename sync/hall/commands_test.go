@@ -1,58 +1,18 @@
 package hall
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-
-	"govkiosk/kiosk"
 )
-
-// logBuffer is a hall log a test reads while the server writes it.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// newLoggedTestHall is newTestHall with its log kept for the test.
-func newLoggedTestHall(t *testing.T) (*testHall, *logBuffer) {
-	t.Helper()
-	log := &logBuffer{}
-	db := filepath.Join(t.TempDir(), "hall.db")
-	clock := kiosk.NewManualClock(testEpoch)
-	srv, err := Open(context.Background(), Config{DB: db, Clock: clock, Logger: slog.New(slog.NewJSONHandler(log, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &testHall{Server: srv, t: t, http: httptest.NewServer(srv.Handler()), db: db, clock: clock}
-	t.Cleanup(h.close)
-	return h, log
-}
 
 // The hall's half of the audit: one log line per command when first
 // acknowledged, with the terminal's result; an ack sent again (the
 // terminal missed the reply) is not logged again.
 func TestCommandAckLoggedOnceWithResult(t *testing.T) {
-	h, log := newLoggedTestHall(t)
+	h, log := newLoggedHall(t)
 	tm := h.enroll("T")
 	ctx := context.Background()
 	upload, err := h.QueueCommand(ctx, tm.id, CommandUploadLogs, nil)

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -265,4 +266,37 @@ func errorOf(t testing.TB, body []byte) string {
 		t.Fatalf("want a JSON error body, got %q", body)
 	}
 	return e.Error
+}
+
+// syncBuffer is a log destination tests read while the hall writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// newLoggedHall is newTestHall with its log kept for the test to read.
+func newLoggedHall(t *testing.T) (*testHall, *syncBuffer) {
+	t.Helper()
+	logs := &syncBuffer{}
+	db := filepath.Join(t.TempDir(), "hall.db")
+	clock := kiosk.NewManualClock(testEpoch)
+	srv, err := Open(context.Background(), Config{DB: db, Clock: clock, Logger: slog.New(slog.NewJSONHandler(logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &testHall{Server: srv, t: t, http: httptest.NewServer(srv.Handler()), db: db, clock: clock}
+	t.Cleanup(h.close)
+	return h, logs
 }

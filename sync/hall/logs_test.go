@@ -10,15 +10,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-
-	"govkiosk/kiosk"
 )
 
 // logFile is one file of a test bundle.
@@ -50,39 +44,6 @@ func (tm *terminal) postLogs(query string, body []byte) (int, []byte) {
 	tm.t.Helper()
 	return do(tm.t, tm.client, http.MethodPost, tm.base+"/v1/logs"+query, tm.token, bytes.NewReader(body),
 		http.Header{"Content-Type": {"application/gzip"}})
-}
-
-// syncBuffer is a log destination tests read while the hall writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// newLoggedHall is newTestHall with its log kept for the test to read.
-func newLoggedHall(t *testing.T) (*testHall, *syncBuffer) {
-	t.Helper()
-	logs := &syncBuffer{}
-	db := filepath.Join(t.TempDir(), "hall.db")
-	clock := kiosk.NewManualClock(testEpoch)
-	srv, err := Open(context.Background(), Config{DB: db, Clock: clock, Logger: slog.New(slog.NewJSONHandler(logs, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &testHall{Server: srv, t: t, http: httptest.NewServer(srv.Handler()), db: db, clock: clock}
-	t.Cleanup(h.close)
-	return h, logs
 }
 
 func TestLogBundleAnswersItsCommandAndIsAudited(t *testing.T) {
