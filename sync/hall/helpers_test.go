@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -20,6 +21,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5"
 	"golang.org/x/crypto/nacl/box"
 
 	"govkiosk/kiosk"
@@ -299,4 +301,60 @@ func newLoggedHall(t *testing.T) (*testHall, *syncBuffer) {
 	h := &testHall{Server: srv, t: t, http: httptest.NewServer(srv.Handler()), db: db, clock: clock}
 	t.Cleanup(h.close)
 	return h, logs
+}
+
+// openSQLiteFrom makes a SQLite hall store as the release at schema version
+// old left it, with seed run on it, then opens it with this release's code:
+// the start of every upgrade test.
+func openSQLiteFrom(t *testing.T, old int, seed string) *SQLiteStore {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "hall.db")
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (?)`, old); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range sqliteMigrations[:old] {
+		if _, err := db.Exec(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.Exec(seed); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	s, err := OpenSQLite(path, SQLiteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// openPostgresFrom is openSQLiteFrom for a PostgreSQL database.
+func openPostgresFrom(t *testing.T, old int, seed string) *PostgresStore {
+	t.Helper()
+	url := pgTestURL(t)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range postgresMigrations[:old] {
+		if _, err := conn.Exec(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := conn.Exec(ctx, fmt.Sprintf(`CREATE TABLE schema_version (version int NOT NULL); INSERT INTO schema_version VALUES (%d);`, old)+seed); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close(ctx)
+	s, err := OpenPostgres(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }

@@ -2,16 +2,13 @@ package hall
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/jackc/pgx/v5"
 )
 
 // runCommandStoreContract checks how every Store records acknowledgements
@@ -172,57 +169,15 @@ func testRecentCommandsNewestFirst(t *testing.T, s Store) {
 // A hall store from before command results is upgraded in place: a
 // command acknowledged then keeps its acked_at and has the result "".
 func TestSQLiteStoreFromBeforeCommandResultsUpgrades(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "hall.db")
-	db, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := 3 // the schema of the release before command results
-	if _, err := db.Exec(`CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (?)`, old); err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range sqliteMigrations[:old] {
-		if _, err := db.Exec(m); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := db.Exec(`INSERT INTO terminals (id, seq, name, token_hash, enrolled_at) VALUES ('K0001', 1, '一号机', x'01', 0); ` + oldCommandRows); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	s, err := OpenSQLite(path, SQLiteOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	// 3: the schema of the release before command results.
+	s := openSQLiteFrom(t, 3, `INSERT INTO terminals (id, seq, name, token_hash, enrolled_at) VALUES ('K0001', 1, '一号机', x'01', 0); `+oldCommandRows)
 	checkUpgradedCommands(t, s)
 }
 
 // The same for a PostgreSQL database from before command results.
 func TestPostgresStoreFromBeforeCommandResultsUpgrades(t *testing.T) {
-	url := pgTestURL(t)
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := 2 // the schema of the release before command results
-	for _, m := range postgresMigrations[:old] {
-		if _, err := conn.Exec(ctx, m); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := conn.Exec(ctx, `CREATE TABLE schema_version (version int NOT NULL);
-		INSERT INTO schema_version VALUES (2);
-		INSERT INTO terminals (id, seq, name, token_hash, enrolled_at) VALUES ('K0001', 1, '一号机', '\x01', 0); `+oldCommandRows); err != nil {
-		t.Fatal(err)
-	}
-	conn.Close(ctx)
-	s, err := OpenPostgres(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	// 2: the schema of the release before command results.
+	s := openPostgresFrom(t, 2, `INSERT INTO terminals (id, seq, name, token_hash, enrolled_at) VALUES ('K0001', 1, '一号机', '\x01', 0); `+oldCommandRows)
 	checkUpgradedCommands(t, s)
 }
 

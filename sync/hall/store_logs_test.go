@@ -4,17 +4,13 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // runLogStoreContract checks the behaviour every LogStore must have,
@@ -183,30 +179,8 @@ func testLogBundleRetriedUploadIsStoredOnce(t *testing.T, s Store) {
 // A hall store made before log bundles existed is upgraded in place: its
 // terminals stay, and bundles can be stored.
 func TestSQLiteStoreFromBeforeLogBundlesUpgrades(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "hall.db")
-	db, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := 2 // the schema of the release before log bundles
-	if _, err := db.Exec(`CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (?)`, old); err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range sqliteMigrations[:old] {
-		if _, err := db.Exec(m); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := db.Exec(`INSERT INTO terminals (id, seq, name, token_hash, enrolled_at) VALUES ('K0001', 1, '一号机', x'01', 0)`); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-
-	s, err := OpenSQLite(path, SQLiteOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	// 2: the schema of the release before log bundles.
+	s := openSQLiteFrom(t, 2, `INSERT INTO terminals (id, seq, name, token_hash, enrolled_at) VALUES ('K0001', 1, '一号机', x'01', 0)`)
 	if _, _, err := s.PutLogBundle(context.Background(), testBundle("K0001", "", 1), 10); err != nil {
 		t.Fatalf("bundle after the upgrade: %v", err)
 	}
@@ -218,30 +192,9 @@ func TestSQLiteStoreFromBeforeLogBundlesUpgrades(t *testing.T) {
 
 // The same for a PostgreSQL database made before log bundles.
 func TestPostgresStoreFromBeforeLogBundlesUpgrades(t *testing.T) {
-	url := pgTestURL(t)
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := 1 // the schema of the release before log bundles
-	for _, m := range postgresMigrations[:old] {
-		if _, err := conn.Exec(ctx, m); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := conn.Exec(ctx, `CREATE TABLE schema_version (version int NOT NULL);
-		INSERT INTO schema_version VALUES (1);
-		INSERT INTO terminals (id, seq, name, token_hash, enrolled_at) VALUES ('K0001', 1, '一号机', '\x01', 0)`); err != nil {
-		t.Fatal(err)
-	}
-	conn.Close(ctx)
-
-	s, err := OpenPostgres(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	// 1: the schema of the release before log bundles.
+	s := openPostgresFrom(t, 1, `INSERT INTO terminals (id, seq, name, token_hash, enrolled_at) VALUES ('K0001', 1, '一号机', '\x01', 0)`)
 	if _, _, err := s.PutLogBundle(ctx, testBundle("K0001", "", 1), 10); err != nil {
 		t.Fatalf("bundle after the upgrade: %v", err)
 	}
