@@ -141,6 +141,21 @@ func (s *PostgresStore) read(fn func() error) error {
 	return pgClassify(fn())
 }
 
+// pgList runs a read-only query and scans each row with scan; no rows is a
+// nil slice, as the SQLite store answers.
+func pgList[T any](ctx context.Context, s *PostgresStore, query string, scan func(pgx.Row) (T, error), args ...any) ([]T, error) {
+	var out []T
+	err := s.read(func() error {
+		rows, err := s.pool.Query(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.AppendRows(out, rows, func(r pgx.CollectableRow) (T, error) { return scan(r) })
+		return err
+	})
+	return out, err
+}
+
 // retryable: PostgreSQL gave up the transaction to resolve a conflict
 // with another (deadlock, serialization failure); running it again is
 // what the server asks for.

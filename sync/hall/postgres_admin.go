@@ -53,23 +53,7 @@ func (s *PostgresStore) Admin(ctx context.Context, name string) (Admin, error) {
 
 // Admins lists the admins by name, in byte order as SQLite sorts them.
 func (s *PostgresStore) Admins(ctx context.Context) ([]Admin, error) {
-	var out []Admin
-	err := s.read(func() error {
-		rows, err := s.pool.Query(ctx, `SELECT `+adminColumns+` FROM admins ORDER BY name COLLATE "C"`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			a, err := pgScanAdmin(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, a)
-		}
-		return rows.Err()
-	})
-	return out, err
+	return pgList(ctx, s, `SELECT `+adminColumns+` FROM admins ORDER BY name COLLATE "C"`, pgScanAdmin)
 }
 
 // RecordLogin counts a login attempt in one UPDATE, which is atomic under

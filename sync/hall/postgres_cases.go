@@ -258,25 +258,9 @@ func (s *PostgresStore) Cases(ctx context.Context, q CaseQuery) ([]Case, error) 
 	if q.Limit <= 0 {
 		q.Limit = 100
 	}
-	var out []Case
-	err := s.read(func() error {
-		rows, err := s.pool.Query(ctx, `SELECT `+caseColumns+` FROM cases
-			WHERE ($1 = '' OR status = $1) AND ($2 = '' OR terminal_id = $2)
-			ORDER BY rid DESC LIMIT $3`, q.Status, q.TerminalID, q.Limit)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			c, err := scanCase(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, c)
-		}
-		return rows.Err()
-	})
-	return out, err
+	return pgList(ctx, s, `SELECT `+caseColumns+` FROM cases
+		WHERE ($1 = '' OR status = $1) AND ($2 = '' OR terminal_id = $2)
+		ORDER BY rid DESC LIMIT $3`, func(r pgx.Row) (Case, error) { return scanCase(r) }, q.Status, q.TerminalID, q.Limit)
 }
 
 // SetStatus appends a status event under the terminal's row lock; see

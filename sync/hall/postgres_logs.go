@@ -74,25 +74,8 @@ func pgScanLogBundle(row pgx.Row, extra ...any) (LogBundle, error) {
 
 // LogBundles lists a terminal's bundles, newest first; see LogStore.
 func (s *PostgresStore) LogBundles(ctx context.Context, terminalID string) ([]LogBundle, error) {
-	var out []LogBundle
-	err := s.read(func() error {
-		out = nil
-		rows, err := s.pool.Query(ctx, `SELECT `+logBundleColumns+` FROM log_bundles
-			WHERE terminal_id = $1 ORDER BY rid DESC`, terminalID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			b, err := pgScanLogBundle(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, b)
-		}
-		return rows.Err()
-	})
-	return out, err
+	return pgList(ctx, s, `SELECT `+logBundleColumns+` FROM log_bundles
+		WHERE terminal_id = $1 ORDER BY rid DESC`, func(r pgx.Row) (LogBundle, error) { return pgScanLogBundle(r) }, terminalID)
 }
 
 // LogBundle returns one bundle with its data; see LogStore.

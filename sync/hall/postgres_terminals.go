@@ -144,23 +144,7 @@ func (s *PostgresStore) TerminalByToken(ctx context.Context, tokenHash Hash) (Te
 
 // Terminals lists every terminal in enrolment order.
 func (s *PostgresStore) Terminals(ctx context.Context) ([]Terminal, error) {
-	var out []Terminal
-	err := s.read(func() error {
-		rows, err := s.pool.Query(ctx, `SELECT `+terminalColumns+` FROM terminals ORDER BY seq`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			t, err := pgScanTerminal(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, t)
-		}
-		return rows.Err()
-	})
-	return out, err
+	return pgList(ctx, s, `SELECT `+terminalColumns+` FROM terminals ORDER BY seq`, pgScanTerminal)
 }
 
 // RecordHeartbeat stores a terminal's reported state; see Store.
