@@ -113,8 +113,58 @@ func (r *Run) FieldError(name string) *FieldError { return r.errs[name] }
 // Material is the record for material id, or nil if nothing was chosen.
 func (r *Run) Material(id string) *MaterialRecord { return r.materials[id] }
 
+// A case travels to the hall in one request, whose body the hall caps at
+// 4 MiB by default; a page costs about 1.8× its bytes on the wire (base64
+// in the sealed JSON, then base64 of the box). MaxCasePageBytes keeps every
+// case's pages within that with room for the form, so no case is parked as
+// too large after the citizen has left. MaxMaterialPages keeps one
+// material's preview on one screen; a longer document goes to the window.
+const (
+	MaxMaterialPages = 8
+	MaxCasePageBytes = 2 << 20
+)
+
+// PageLimitError is ChooseMaterial's refusal of more pages than a case
+// can carry.
+type PageLimitError struct {
+	Pages, Bytes int // what the case would hold with this material
+}
+
+func (e *PageLimitError) Error() string {
+	return fmt.Sprintf("case would carry %d pages in %d bytes (limits: %d pages a material, %d bytes a case)",
+		e.Pages, e.Bytes, MaxMaterialPages, MaxCasePageBytes)
+}
+
+// Message is what the citizen reads: what to do instead.
+func (e *PageLimitError) Message() string {
+	return "材料页数太多，本机无法一次提交。请删除不必要的页，其余材料可选择“稍后补交”到窗口提交。"
+}
+
+// PageRoom reports whether pages fit as material id's scans beside the
+// pages of the other materials, so the preview can refuse another page
+// before the citizen scans it.
+func (r *Run) PageRoom(id string, pages [][]byte) error {
+	n, size := 0, 0
+	for mid, rec := range r.materials {
+		if mid == id || rec.Choice != MaterialScanned {
+			continue
+		}
+		for _, p := range rec.Pages {
+			n, size = n+1, size+len(p)
+		}
+	}
+	for _, p := range pages {
+		n, size = n+1, size+len(p)
+	}
+	if len(pages) > MaxMaterialPages || size > MaxCasePageBytes {
+		return &PageLimitError{Pages: n, Bytes: size}
+	}
+	return nil
+}
+
 // ChooseMaterial records how a material is handed in. An e-licence is only
-// accepted for materials that allow it; scanned needs at least one page.
+// accepted for materials that allow it; scanned needs at least one page and
+// must fit PageRoom.
 func (r *Run) ChooseMaterial(id string, choice MaterialChoice, pages [][]byte) error {
 	var m *Material
 	for i := range r.Item.Materials {
@@ -131,6 +181,11 @@ func (r *Run) ChooseMaterial(id string, choice MaterialChoice, pages [][]byte) e
 		return fmt.Errorf("material %s: no scanned pages", id)
 	case choice != MaterialELicence && choice != MaterialScanned && choice != MaterialLater:
 		return fmt.Errorf("material %s: unknown choice %q", id, choice)
+	}
+	if choice == MaterialScanned {
+		if err := r.PageRoom(id, pages); err != nil {
+			return err
+		}
 	}
 	if old := r.materials[id]; old != nil {
 		for _, p := range old.Pages {

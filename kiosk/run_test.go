@@ -1,9 +1,11 @@
 package kiosk_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -219,6 +221,56 @@ func TestRunMaterialsAndTicket(t *testing.T) {
 	mustNext(t, r)
 	if err := r.Skip(); err != nil || !r.Done() {
 		t.Errorf("Skip evaluation: %v, done %v", err, r.Done())
+	}
+}
+
+// A case goes to the hall in one request: the run refuses pages that
+// would make it too large to upload, naming what to do, and keeps what the
+// material held before.
+func TestRunPageLimits(t *testing.T) {
+	r, s, _, _ := newRun(t, "339900-MZ-GG-0001")
+	s.SetIdentity(fixtureIdentity())
+	pages := func(n, size int) [][]byte {
+		out := make([][]byte, n)
+		for i := range out {
+			out[i] = bytes.Repeat([]byte{0xff}, size)
+		}
+		return out
+	}
+	var limit *kiosk.PageLimitError
+	if err := r.ChooseMaterial("m2", kiosk.MaterialScanned, pages(kiosk.MaxMaterialPages+1, 10)); !errors.As(err, &limit) {
+		t.Fatalf("%d pages for one material: %v", kiosk.MaxMaterialPages+1, err)
+	}
+	if !strings.Contains(limit.Message(), "稍后补交") {
+		t.Errorf("the citizen is not told what to do: %q", limit.Message())
+	}
+	half := kiosk.MaxCasePageBytes/2 + 1
+	if err := r.ChooseMaterial("m1", kiosk.MaterialScanned, pages(1, half)); err != nil {
+		t.Fatal(err)
+	}
+	kept := r.Material("m1").Pages[0]
+	if err := r.PageRoom("m2", pages(1, half)); !errors.As(err, &limit) || limit.Pages != 2 || limit.Bytes != 2*half {
+		t.Fatalf("PageRoom over the case's budget: %v", err)
+	}
+	if err := r.ChooseMaterial("m2", kiosk.MaterialScanned, pages(1, half)); !errors.As(err, &limit) {
+		t.Fatalf("two halves over the budget accepted: %v", err)
+	}
+	// Replacing m1's own pages does not count the pages they replace.
+	if err := r.PageRoom("m1", pages(1, half)); err != nil {
+		t.Errorf("a retake counted twice: %v", err)
+	}
+	if err := r.ChooseMaterial("m1", kiosk.MaterialScanned, pages(2, kiosk.MaxCasePageBytes)); err == nil {
+		t.Fatal("a retake over the budget accepted")
+	}
+	if got := r.Material("m1"); got == nil || len(got.Pages) != 1 || got.Pages[0][0] != 0xff || &got.Pages[0][0] != &kept[0] {
+		t.Error("a refused retake changed the material's pages")
+	}
+	// Pages of a material handed in later do not count.
+	if err := r.ChooseMaterial("m1", kiosk.MaterialLater, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.ChooseMaterial("m2", kiosk.MaterialScanned, pages(1, half)); err != nil {
+		t.Errorf("room not given back: %v", err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -215,4 +216,18 @@ func (k *Kiosk) ItemTiles() []fyne.Tappable {
 		}
 	})
 	return out
+}
+
+// Overflow describes an open overlay whose card needs more room than the
+// overlay width or the window height gives it, or is "".
+func (k *Kiosk) Overflow() string {
+	if len(k.layer.Objects) < 2 {
+		return ""
+	}
+	card := k.layer.Objects[1].(*fyne.Container).Objects[0].(*fyne.Container).Objects[0]
+	w, h := min(900*k.th.scale(), k.opts.Orientation.Size().Width-80), k.opts.Orientation.Size().Height
+	if m := card.MinSize(); m.Width > w || m.Height > h {
+		return fmt.Sprintf("the overlay needs %v, it has %vx%v", m, w, h)
+	}
+	return ""
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"image/color"
+	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -59,14 +60,29 @@ func (pv *preview) capture(at int) {
 			k.showMessage(k.t("materials.scanFailed"), Message(err), append(actions, retry)...)
 			return
 		}
-		if at >= 0 && at < len(pv.pages) && len(got) > 0 {
+		var next [][]byte
+		replace := at >= 0 && at < len(pv.pages) && len(got) > 0
+		if replace {
+			next = append(append(append(next, pv.pages[:at]...), got...), pv.pages[at+1:]...)
+		} else {
+			next = append(append(next, pv.pages...), got...)
+		}
+		// Refused here, not at 确认, so the citizen learns it with the page
+		// in hand and keeps the pages already taken.
+		if err := pv.s.run.PageRoom(pv.m.ID, next); err != nil {
+			for _, p := range got {
+				clear(p)
+			}
+			k.showMessage(k.t("materials.tooMany"), Message(err), widget.NewButton(k.t("materials.preview.back"), pv.show))
+			return
+		}
+		if replace {
 			clear(pv.pages[at])
-			pv.pages = append(pv.pages[:at], append(got, pv.pages[at+1:]...)...)
 			pv.sel = at
 		} else {
-			pv.pages = append(pv.pages, got...)
-			pv.sel = len(pv.pages) - 1
+			pv.sel = len(next) - 1
 		}
+		pv.pages = next
 		pv.show()
 	})
 }
@@ -77,15 +93,24 @@ func (pv *preview) show() {
 	title := k.heading(k.tf("materials.preview.title", pv.m.Name), theme.SizeNameSubHeadingText)
 	hint := wrapped(k.t("materials.preview.hint"), theme.Size(theme.SizeNameCaptionText), theme.ColorNamePlaceHolder, k.overlayWidth(), fyne.TextAlignLeading)
 	scale := k.th.scale()
+	// Up to MaxMaterialPages thumbnails share one row: narrower ones when
+	// there are many, numbered by a bare figure once "第 N 页" would not fit.
+	gap := theme.Padding() * 2
+	n := float32(max(len(pv.pages), 1))
+	tw := min(110*scale, (k.overlayWidth()-gap*(n-1))/n)
 	var thumbs []fyne.CanvasObject
 	for i, p := range pv.pages {
 		img := canvas.NewImageFromReader(bytes.NewReader(p), "page.jpg")
 		img.FillMode = canvas.ImageFillContain
-		pick := widget.NewButton(k.tf("materials.preview.page", i+1), func() { pv.sel = i; pv.show() })
+		label := k.tf("materials.preview.page", i+1)
+		if len(pv.pages) > 4 {
+			label = strconv.Itoa(i + 1)
+		}
+		pick := widget.NewButton(label, func() { pv.sel = i; pv.show() })
 		if i == pv.sel {
 			pick.Importance = widget.HighImportance
 		}
-		thumbs = append(thumbs, column(theme.Padding(), 0, sized(img, 110*scale, 150*scale), pick))
+		thumbs = append(thumbs, column(theme.Padding(), 0, sized(img, tw, tw*150/110), sized(pick, 0, k.touchH())))
 	}
 	var big fyne.CanvasObject = canvas.NewRectangle(color.Transparent)
 	if pv.sel >= 0 && pv.sel < len(pv.pages) {
@@ -103,14 +128,17 @@ func (pv *preview) show() {
 	del := btn("materials.preview.delete", widget.DangerImportance, pv.delete)
 	cancel := btn("materials.preview.cancel", widget.MediumImportance, pv.cancel)
 	accept := btn("materials.preview.accept", widget.HighImportance, pv.accept)
+	if len(pv.pages) >= kiosk.MaxMaterialPages {
+		more.(*widget.Button).Disable()
+	}
 	if len(pv.pages) == 0 {
 		retake.(*widget.Button).Disable()
 		del.(*widget.Button).Disable()
 		accept.(*widget.Button).Disable()
 	}
 	k.showOverlay(ovMessage, nil, title, hint,
-		sized(big, 0, 520*scale),
-		row(theme.Padding()*2, thumbs...),
+		sized(big, 0, min(520*scale, k.opts.Orientation.Size().Height/3)), // a third of a landscape screen
+		row(gap, thumbs...),
 		sized(row(theme.Padding()*2, more, retake, del), 0, k.touchH()),
 		sized(row(theme.Padding()*2, cancel, accept), 0, k.touchH()))
 }

@@ -1,6 +1,7 @@
 package ui_test
 
 import (
+	"bytes"
 	"context"
 	"image/png"
 	"os"
@@ -69,14 +70,7 @@ func TestScanMaterialPreviewRetakeDeleteAccept(t *testing.T) {
 	kt.mustSee("核对扫描件：无犯罪记录证明申请表", "第 1 页", "确认")
 	kt.tap("再扫一页")
 	kt.mustSee("第 2 页")
-	if dir := os.Getenv("PAGES_OUT"); dir != "" {
-		f, err := os.Create(filepath.Join(dir, "preview.png"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		png.Encode(f, kt.w.Canvas().Capture())
-		f.Close()
-	}
+	kt.savePreview("preview.png")
 	kt.tap("删除")
 	kt.mustNotSee("第 2 页")
 	kt.tap("重拍")
@@ -90,4 +84,93 @@ func TestScanMaterialPreviewRetakeDeleteAccept(t *testing.T) {
 	kt.tap("下一步")
 	kt.mustSee("核对信息", "无犯罪记录证明申请表：扫描上传")
 	kt.mustNotSee("还需补交的材料（一次性告知）")
+}
+
+// A material takes at most kiosk.MaxMaterialPages pages, and a case no
+// more bytes than one upload carries: the preview stops offering 再扫一页,
+// and a page over the budget is refused with what to do while the pages
+// already taken stay.
+func TestScanMaterialPageLimits(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts ui.Options
+	}{{"portrait", ui.Options{}}, {"landscape", ui.Options{Orientation: ui.Landscape}}} {
+		t.Run(tc.name, func(t *testing.T) { testScanMaterialPageLimits(t, tc.opts) })
+	}
+}
+
+func testScanMaterialPageLimits(t *testing.T, opts ui.Options) {
+	o := pages.DefaultOptions()
+	o.SourceDPI = 100
+	p, err := pages.Process(pagetest.Page(100), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	capture := &fakeCapture{page: p.JPEG, calls: 1} // no failing first call
+	opts.Capture = capture
+	kt := newKioskTest(t, opts)
+	kt.svc.PlaceCard(uitest.Card())
+	kt.tap("办事")
+	kt.focus(0)
+	kt.typeInto(0, "无犯罪")
+	kt.tap("无犯罪记录证明开具")
+	kt.tap("开始办理")
+	kt.tap("下一步")
+	kt.tap("就业入职")
+	kt.typeInto(0, "清河市某某有限公司")
+	kt.typeInto(1, "13812345678")
+	kt.tap("下一步")
+	kt.tapN("电子证照免提交", 0)
+	if opts.Orientation == ui.Landscape { // one material a page
+		kt.tap("下一页")
+		kt.tap("扫描上传")
+	} else {
+		kt.tapN("扫描上传", 1)
+	}
+	for n := 2; n <= kiosk.MaxMaterialPages; n++ {
+		kt.tap("再扫一页")
+	}
+	kt.mustSee("8")
+	kt.savePreview("preview-8-" + t.Name()[len("TestScanMaterialPageLimits/"):] + ".png")
+	kt.tap("再扫一页") // disabled: no capture
+	if want := 1 + kiosk.MaxMaterialPages; capture.calls != want {
+		t.Errorf("%d captures, want %d", capture.calls, want)
+	}
+	// The pages fit the window side by side.
+	if over := kt.k.Overflow(); over != "" {
+		t.Error(over)
+	}
+	for range kiosk.MaxMaterialPages - 1 {
+		kt.tap("删除")
+	}
+	kt.mustSee("第 1 页")
+
+	// A retake as large as a whole case's budget is refused; page 1 stays.
+	capture.mu.Lock()
+	capture.page = append(bytes.Clone(p.JPEG), make([]byte, kiosk.MaxCasePageBytes)...)
+	capture.mu.Unlock()
+	kt.tap("重拍")
+	kt.mustSee("页数太多", "稍后补交")
+	kt.tap("返回核对")
+	kt.mustSee("核对扫描件：无犯罪记录证明申请表", "第 1 页")
+	kt.tap("确认")
+	kt.tap("下一步")
+	kt.mustSee("无犯罪记录证明申请表：扫描上传")
+}
+
+// savePreview writes the window to $PAGES_OUT/name when it is set, for a
+// person to look at.
+func (kt *kioskTest) savePreview(name string) {
+	dir := os.Getenv("PAGES_OUT")
+	if dir == "" {
+		return
+	}
+	f, err := os.Create(filepath.Join(dir, name))
+	if err != nil {
+		kt.t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, kt.w.Canvas().Capture()); err != nil {
+		kt.t.Fatal(err)
+	}
 }

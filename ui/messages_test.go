@@ -8,10 +8,12 @@ import (
 	"unicode"
 
 	"govkiosk/assets/i18n"
+	"govkiosk/drivers/docscan"
 	"govkiosk/drivers/idcard"
 	"govkiosk/drivers/printer"
 	"govkiosk/drivers/scanner"
 	"govkiosk/kiosk"
+	"govkiosk/kiosk/pages"
 	"govkiosk/kiosk/store"
 )
 
@@ -37,6 +39,13 @@ func TestCitizenMessagesHaveEnglish(t *testing.T) {
 		store.UserMessage(store.ErrDiskFull), store.UserMessage(store.ErrReadOnly),
 		store.UserMessage(store.ErrNoSealer), store.UserMessage(errors.New("locked")),
 		Message(errors.New("no message")))
+	for k := docscan.NoDevice; k <= docscan.Failed; k++ {
+		said = append(said, (&docscan.Error{Kind: k}).Message())
+	}
+	for _, k := range []pages.Kind{pages.Unreadable, pages.Blank, pages.TooLarge} {
+		said = append(said, (&pages.Error{Kind: k}).Message())
+	}
+	said = append(said, (&kiosk.PageLimitError{}).Message())
 	for _, r := range []kiosk.IDRule{kiosk.RuleLength, kiosk.RuleCharset, kiosk.RuleRegion, kiosk.RuleBirthDate, kiosk.RuleCheckDigit} {
 		said = append(said, (&kiosk.IDError{Rule: r}).Message())
 	}
