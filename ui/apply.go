@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 
 	"govkiosk/kiosk"
 )
@@ -366,7 +365,7 @@ func (s *applyScreen) printBody(k *Kiosk, st *kiosk.Step) fyne.CanvasObject {
 	case printing, printIdle:
 		status = container.New(colLayout{gap: theme.Padding()},
 			newTextLine(k.t("print.printing."+doc), theme.Size(theme.SizeNameSubHeadingText), theme.ColorNamePrimary),
-			widget.NewProgressBarInfinite())
+			k.busyBar())
 	case printDone:
 		status = wrapped(k.t("print.done."+doc), theme.Size(theme.SizeNameSubHeadingText), theme.ColorNameSuccess, w, fyne.TextAlignLeading)
 	case printSkipped:

@@ -12,6 +12,7 @@ import (
 // insurance certificate from the home screen, finds it by typing sbcb on
 // the on-screen keyboard, and leaves with a printed certificate.
 func TestApplyFromHomeWithCardToPrintedReceipt(t *testing.T) {
+	bars := ui.RecordBusyBars(t)
 	kt := newKioskTest(t, ui.Options{})
 	card := uitest.Card()
 	kt.svc.PlaceCard(card)
@@ -73,6 +74,18 @@ func TestApplyFromHomeWithCardToPrintedReceipt(t *testing.T) {
 	}
 	kt.mustNotSee("测*甲", number)
 	kt.mustSee("感谢使用，您的信息已从本机清除")
+
+	// Busy and printing bars were shown on the way; none animates on
+	// after its screen: Fyne would repaint the whole window every frame
+	// for a minute.
+	if len(*bars) == 0 {
+		t.Fatal("no busy bar was shown: the check below checks nothing")
+	}
+	for i, b := range *bars { // Running: rendered and not stopped since
+		if b.Running() {
+			t.Errorf("busy bar %d of %d still animates on the home screen", i+1, len(*bars))
+		}
+	}
 }
 
 // A printer out of paper: the case is already on disk and its number stays

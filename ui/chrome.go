@@ -160,6 +160,7 @@ func (s *scrim) CreateRenderer() fyne.WidgetRenderer {
 }
 
 func (k *Kiosk) showOverlay(kind overlayKind, onScrim func(), parts ...fyne.CanvasObject) {
+	k.stopOverlayBar()
 	w := min(900*k.th.scale(), k.opts.Orientation.Size().Width-80)
 	card := outlined(colCard, theme.Color(theme.ColorNamePrimary),
 		container.New(colLayout{gap: theme.Padding() * 3}, parts...), 32)
@@ -169,6 +170,7 @@ func (k *Kiosk) showOverlay(kind overlayKind, onScrim func(), parts ...fyne.Canv
 }
 
 func (k *Kiosk) closeOverlay() {
+	k.stopOverlayBar()
 	k.layer.Objects = nil
 	k.layer.Refresh()
 	k.overlay = ovNone
@@ -205,9 +207,28 @@ func (k *Kiosk) showBusy(msg string) {
 	t := k.heading(k.t("busy.title"), theme.SizeNameSubHeadingText)
 	t.Alignment = fyne.TextAlignCenter
 	body := wrapped(msg, theme.Size(theme.SizeNameText), theme.ColorNameForeground, k.overlayWidth(), fyne.TextAlignCenter)
-	bar := widget.NewProgressBarInfinite()
+	bar := newBusyBar()
 	k.showOverlay(ovBusy, nil, t, body, bar)
+	k.overlayBar = bar
 }
+
+func (k *Kiosk) stopOverlayBar() {
+	if k.overlayBar != nil {
+		k.overlayBar.Stop()
+		k.overlayBar = nil
+	}
+}
+
+// busyBar is an animated bar for the screen being built; render stops it
+// when the screen is replaced.
+func (k *Kiosk) busyBar() *widget.ProgressBarInfinite {
+	k.bodyBar = newBusyBar()
+	return k.bodyBar
+}
+
+// newBusyBar makes every animated bar of the citizen screens (tests count
+// them).
+var newBusyBar = widget.NewProgressBarInfinite
 
 // showCountdown warns that the session is about to end, with a big 继续.
 func (k *Kiosk) showCountdown(rem time.Duration) {

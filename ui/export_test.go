@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"sync"
+	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -230,4 +231,16 @@ func (k *Kiosk) Overflow() string {
 		return fmt.Sprintf("the overlay needs %v, it has %vx%v", m, w, h)
 	}
 	return ""
+}
+
+// RecordBusyBars keeps every animated bar made until the test ends.
+func RecordBusyBars(t *testing.T) *[]*widget.ProgressBarInfinite {
+	var made []*widget.ProgressBarInfinite
+	t.Cleanup(func() { newBusyBar = widget.NewProgressBarInfinite })
+	newBusyBar = func() *widget.ProgressBarInfinite {
+		b := widget.NewProgressBarInfinite()
+		made = append(made, b)
+		return b
+	}
+	return &made
 }

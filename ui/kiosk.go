@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"govkiosk/kiosk"
 	"govkiosk/kiosk/search"
@@ -121,6 +122,12 @@ type Kiosk struct {
 	rendering bool
 	overlay   overlayKind
 	countText *canvas.Text
+	// The animated bars on the body and on the overlay. Fyne runs a
+	// ProgressBarInfinite's animation until its renderer is destroyed,
+	// about a minute after it leaves the window, repainting the whole
+	// window every frame meanwhile (two cores busy under a software
+	// renderer): each is stopped when what holds it is replaced.
+	bodyBar, overlayBar *widget.ProgressBarInfinite
 
 	stop     chan struct{}
 	stopOnce sync.Once
@@ -300,7 +307,12 @@ func (k *Kiosk) now() time.Time { return k.svc.Clock().Now() }
 func (k *Kiosk) render() {
 	k.rendering = true
 	k.cat, k.index = k.svc.Catalog()
+	prev := k.bodyBar
+	k.bodyBar = nil
 	c := k.cur.content(k)
+	if prev != nil && prev != k.bodyBar {
+		prev.Stop()
+	}
 	k.body.Objects = []fyne.CanvasObject{inset(c, 16, 28)}
 	k.renderChrome() // lays the frame out again, the new body with it
 	k.rendering = false

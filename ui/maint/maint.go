@@ -124,6 +124,10 @@ type Mode struct {
 	wg       sync.WaitGroup
 	closed   bool
 	touched  time.Time // the last render: every tap that does something renders
+	// bar is the screen's animated bar, stopped when the screen is
+	// replaced: Fyne animates it until its renderer is destroyed, about a
+	// minute after it leaves the window, repainting every frame.
+	bar *widget.ProgressBarInfinite
 	// post brings a background result to the UI goroutine: fyne.Do, or a
 	// queue that tests drain on their own goroutine.
 	post func(func())
@@ -161,6 +165,9 @@ func (m *Mode) Exit() {
 	}
 	m.closed = true
 	m.stopOnce.Do(func() { close(m.stop) })
+	if m.bar != nil {
+		m.bar.Stop()
+	}
 	if _, ok := m.cur.(*pinScreen); ok {
 		m.cur.(*pinScreen).wipe()
 	}
@@ -269,8 +276,19 @@ func (m *Mode) render() {
 		return
 	}
 	m.touched = m.svc.Clock().Now()
+	prev := m.bar
+	m.bar = nil
 	m.body.Objects = []fyne.CanvasObject{m.cur.content(m)}
+	if prev != nil && prev != m.bar {
+		prev.Stop()
+	}
 	m.body.Refresh()
+}
+
+// busyBar is an animated bar for the screen being built.
+func (m *Mode) busyBar() *widget.ProgressBarInfinite {
+	m.bar = widget.NewProgressBarInfinite()
+	return m.bar
 }
 
 // background runs work off the UI goroutine and done back on it.

@@ -203,7 +203,7 @@ func (s *networkScreen) event(m *Mode, e ui.Event) {
 
 func (s *networkScreen) content(m *Mode) fyne.CanvasObject {
 	if !s.loaded {
-		return m.frame(m.t("menu.network"), widget.NewProgressBarInfinite(), m.backButton())
+		return m.frame(m.t("menu.network"), m.busyBar(), m.backButton())
 	}
 	yes := func(b bool, y, n string) string {
 		if b {
