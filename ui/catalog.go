@@ -7,7 +7,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 
 	"govkiosk/kiosk"
 )
@@ -174,7 +173,7 @@ func (s *catalogScreen) content(k *Kiosk) fyne.CanvasObject {
 		}
 		s.kb.attachLatin(s.entry, kbPinyin)
 	}
-	clear := widget.NewButtonWithIcon(k.t("catalog.clear"), theme.ContentClearIcon(), func() {
+	clear := newButtonWithIcon(k.t("catalog.clear"), theme.ContentClearIcon(), func() {
 		k.touch()
 		s.entry.SetText("")
 	})
@@ -236,7 +235,7 @@ func (s *catalogScreen) groupBar(k *Kiosk) fyne.CanvasObject {
 		n = k.cat.LifeEvent(s.group)
 	}
 	label := newTextLine(k.t("catalog.tab."+string(s.tab))+k.colon()+k.text(n.Name), theme.Size(theme.SizeNameSubHeadingText), theme.ColorNamePrimary)
-	all := widget.NewButtonWithIcon(k.t("catalog.allGroups"), theme.NavigateBackIcon(), func() {
+	all := newButtonWithIcon(k.t("catalog.allGroups"), theme.NavigateBackIcon(), func() {
 		k.touch()
 		s.group = ""
 		k.render()

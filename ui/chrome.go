@@ -103,12 +103,12 @@ func (k *Kiosk) footer() fyne.CanvasObject {
 	h := k.touchH()
 	var buttons []fyne.CanvasObject
 	if !home {
-		back := widget.NewButtonWithIcon(k.t("nav.back"), theme.NavigateBackIcon(), k.back)
-		homeB := widget.NewButtonWithIcon(k.t("nav.home"), theme.HomeIcon(), func() { k.touch(); k.goHome() })
+		back := newButtonWithIcon(k.t("nav.back"), theme.NavigateBackIcon(), k.back)
+		homeB := newButtonWithIcon(k.t("nav.home"), theme.HomeIcon(), func() { k.touch(); k.goHome() })
 		buttons = append(buttons, back, homeB)
 	}
 	if k.sess != nil {
-		done := widget.NewButtonWithIcon(k.t("nav.done"), theme.ConfirmIcon(), k.finish)
+		done := newButtonWithIcon(k.t("nav.done"), theme.ConfirmIcon(), k.finish)
 		done.Importance = widget.HighImportance
 		buttons = append(buttons, done)
 	}
@@ -188,10 +188,10 @@ func (k *Kiosk) heading(s string, size fyne.ThemeSizeName) *canvas.Text {
 }
 
 // showMessage tells the citizen something in plain words, with 知道了.
-func (k *Kiosk) showMessage(title, msg string, actions ...*widget.Button) {
+func (k *Kiosk) showMessage(title, msg string, actions ...*button) {
 	t := k.heading(title, theme.SizeNameSubHeadingText)
 	body := wrapped(msg, theme.Size(theme.SizeNameText), theme.ColorNameForeground, k.overlayWidth(), fyne.TextAlignLeading)
-	ok := widget.NewButton(k.t("msg.ok"), func() { k.touch(); k.closeOverlay() })
+	ok := newButton(k.t("msg.ok"), func() { k.touch(); k.closeOverlay() })
 	ok.Importance = widget.HighImportance
 	buttons := []fyne.CanvasObject{}
 	for _, a := range actions {
@@ -247,9 +247,9 @@ func (k *Kiosk) showCountdown(rem time.Duration) {
 	count.TextSize = theme.Size(theme.SizeNameHeadingText) * 2.2
 	count.Alignment = fyne.TextAlignCenter
 	body := wrapped(k.t("idle.body"), theme.Size(theme.SizeNameText), theme.ColorNameForeground, k.overlayWidth(), fyne.TextAlignCenter)
-	cont := widget.NewButton(k.t("idle.continue"), k.touch)
+	cont := newButton(k.t("idle.continue"), k.touch)
 	cont.Importance = widget.HighImportance
-	quit := widget.NewButton(k.t("idle.quit"), k.finish)
+	quit := newButton(k.t("idle.quit"), k.finish)
 	k.showOverlay(ovCountdown, k.touch, title, count, body,
 		sized(cont, 0, k.touchH()*1.3), sized(quit, 0, k.touchH()))
 	k.countText = count
@@ -257,13 +257,13 @@ func (k *Kiosk) showCountdown(rem time.Duration) {
 
 // primary is the screen's main action: a big blue button.
 func (k *Kiosk) primary(label string, f func()) fyne.CanvasObject {
-	b := widget.NewButton(label, func() { k.touch(); f() })
+	b := newButton(label, func() { k.touch(); f() })
 	b.Importance = widget.HighImportance
 	return sized(b, 0, k.touchH())
 }
 
 // secondary is a big plain button.
 func (k *Kiosk) secondary(label string, f func()) fyne.CanvasObject {
-	b := widget.NewButton(label, func() { k.touch(); f() })
+	b := newButton(label, func() { k.touch(); f() })
 	return sized(b, 0, k.touchH())
 }

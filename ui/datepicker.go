@@ -43,8 +43,8 @@ func newDatePicker(k *Kiosk, monthOnly bool, value string, onPick func(string)) 
 
 func (p *datePicker) object() fyne.CanvasObject { return p.box }
 
-func (p *datePicker) button(label string, f func()) *widget.Button {
-	return widget.NewButton(label, func() { p.k.touch(); f(); p.rebuild() })
+func (p *datePicker) button(label string, f func()) *button {
+	return newButton(label, func() { p.k.touch(); f(); p.rebuild() })
 }
 
 func (p *datePicker) rowH() float32 { return 72 * p.k.th.scale() }

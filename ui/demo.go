@@ -107,18 +107,18 @@ func (p *demoPanel) build() {
 		t.TextSize = sizeSubHeading * 0.6
 		return t
 	}
-	remove := widget.NewButtonWithIcon("取走身份证 Remove card", theme.ContentRemoveIcon(), func() {
+	remove := newButtonWithIcon("取走身份证 Remove card", theme.ContentRemoveIcon(), func() {
 		p.report("取走身份证", p.c.RemoveCard())
 	})
 	code := widget.NewEntry()
 	code.SetPlaceHolder("要扫描的文字 / code text")
-	scan := widget.NewButtonWithIcon("扫描 Scan", theme.SearchIcon(), func() {
+	scan := newButtonWithIcon("扫描 Scan", theme.SearchIcon(), func() {
 		p.report("扫描", p.c.Scan(code.Text))
 	})
-	paperOut := widget.NewButton("打印机缺纸 Paper out", func() { p.report("打印机缺纸", p.c.SetPaperOut(true)) })
+	paperOut := newButton("打印机缺纸 Paper out", func() { p.report("打印机缺纸", p.c.SetPaperOut(true)) })
 	paperOut.Importance = widget.WarningImportance
-	paperOK := widget.NewButton("装纸 Paper OK", func() { p.report("打印机装纸", p.c.SetPaperOut(false)) })
-	refresh := widget.NewButtonWithIcon("刷新 Refresh", theme.ViewRefreshIcon(), p.refresh)
+	paperOK := newButton("装纸 Paper OK", func() { p.report("打印机装纸", p.c.SetPaperOut(false)) })
+	refresh := newButtonWithIcon("刷新 Refresh", theme.ViewRefreshIcon(), p.refresh)
 	top := container.NewVBox(
 		section("身份证读卡器 ID-card reader"), p.cards, remove,
 		widget.NewSeparator(),
@@ -137,14 +137,14 @@ func (p *demoPanel) build() {
 func (p *demoPanel) refresh() {
 	p.cards.Objects = nil
 	for _, c := range p.c.Cards() {
-		p.cards.Add(widget.NewButtonWithIcon(c.Label, theme.AccountIcon(), func() {
+		p.cards.Add(newButtonWithIcon(c.Label, theme.AccountIcon(), func() {
 			p.report("放置 "+c.Label, p.c.PlaceCard(c.ID))
 		}))
 	}
 	p.cards.Refresh()
 	p.codes.Objects = nil
 	for _, c := range p.c.Codes() {
-		p.codes.Add(widget.NewButtonWithIcon(c.Label, theme.SearchIcon(), func() {
+		p.codes.Add(newButtonWithIcon(c.Label, theme.SearchIcon(), func() {
 			p.report("扫描 "+c.Label, p.c.Scan(c.Text))
 		}))
 	}

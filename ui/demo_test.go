@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"govkiosk/ui"
 )
@@ -53,11 +52,11 @@ func TestDemoPanelDrivesTheSimulators(t *testing.T) {
 	w := ui.NewDemoPanel(app, f)
 	t.Cleanup(w.Close)
 
-	button := func(label string) *widget.Button {
+	button := func(label string) *ui.Button {
 		t.Helper()
-		var found *widget.Button
+		var found *ui.Button
 		walkAll(w.Canvas().Content(), func(o fyne.CanvasObject) {
-			if b, ok := o.(*widget.Button); ok && b.Text == label {
+			if b, ok := o.(*ui.Button); ok && b.Text == label {
 				found = b
 			}
 		})

@@ -6,7 +6,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 
 	"govkiosk/kiosk"
 )
@@ -88,7 +87,7 @@ func (s *disclosureScreen) content(k *Kiosk) fyne.CanvasObject {
 				name = g.name
 			}
 		}
-		all := widget.NewButtonWithIcon(k.t("catalog.allGroups"), theme.NavigateBackIcon(), func() {
+		all := newButtonWithIcon(k.t("catalog.allGroups"), theme.NavigateBackIcon(), func() {
 			k.touch()
 			s.group = ""
 			k.render()

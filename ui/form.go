@@ -173,7 +173,7 @@ func (s *applyScreen) fieldBlock(k *Kiosk, f *kiosk.Field, kbHolder *fyne.Contai
 			shown = kiosk.MaskIDNumber(v)
 		}
 		info := newTile(shown, k.t("form.fromCard"), tileInfo, nil)
-		edit := widget.NewButton(k.t("form.edit"), func() {
+		edit := newButton(k.t("form.edit"), func() {
 			k.touch()
 			if s.unmasked == nil {
 				s.unmasked = map[string]bool{}

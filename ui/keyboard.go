@@ -120,8 +120,8 @@ func (kb *keyboard) rebuild() {
 	kb.box.Refresh()
 }
 
-func (kb *keyboard) key(label string, f func()) *widget.Button {
-	b := widget.NewButton(label, func() {
+func (kb *keyboard) key(label string, f func()) *button {
+	b := newButton(label, func() {
 		kb.k.touch()
 		f()
 		kb.refocus()

@@ -52,11 +52,11 @@ func (pv *preview) capture(at int) {
 		return err
 	}, func(err error) {
 		if err != nil {
-			var actions []*widget.Button
+			var actions []*button
 			if len(pv.pages) > 0 {
-				actions = append(actions, widget.NewButton(k.t("materials.preview.cancel"), pv.show))
+				actions = append(actions, newButton(k.t("materials.preview.cancel"), pv.show))
 			}
-			retry := widget.NewButton(k.t("materials.preview.retake"), func() { pv.capture(at) })
+			retry := newButton(k.t("materials.preview.retake"), func() { pv.capture(at) })
 			k.showMessage(k.t("materials.scanFailed"), Message(err), append(actions, retry)...)
 			return
 		}
@@ -73,7 +73,7 @@ func (pv *preview) capture(at int) {
 			for _, p := range got {
 				clear(p)
 			}
-			k.showMessage(k.t("materials.tooMany"), Message(err), widget.NewButton(k.t("materials.preview.back"), pv.show))
+			k.showMessage(k.t("materials.tooMany"), Message(err), newButton(k.t("materials.preview.back"), pv.show))
 			return
 		}
 		if replace {
@@ -106,7 +106,7 @@ func (pv *preview) show() {
 		if len(pv.pages) > 4 {
 			label = strconv.Itoa(i + 1)
 		}
-		pick := widget.NewButton(label, func() { pv.sel = i; pv.show() })
+		pick := newButton(label, func() { pv.sel = i; pv.show() })
 		if i == pv.sel {
 			pick.Importance = widget.HighImportance
 		}
@@ -119,7 +119,7 @@ func (pv *preview) show() {
 		big = img
 	}
 	btn := func(key string, imp widget.Importance, f func()) fyne.CanvasObject {
-		b := widget.NewButton(k.t(key), func() { k.touch(); f() })
+		b := newButton(k.t(key), func() { k.touch(); f() })
 		b.Importance = imp
 		return b
 	}
@@ -129,12 +129,12 @@ func (pv *preview) show() {
 	cancel := btn("materials.preview.cancel", widget.MediumImportance, pv.cancel)
 	accept := btn("materials.preview.accept", widget.HighImportance, pv.accept)
 	if len(pv.pages) >= kiosk.MaxMaterialPages {
-		more.(*widget.Button).Disable()
+		more.(*button).Disable()
 	}
 	if len(pv.pages) == 0 {
-		retake.(*widget.Button).Disable()
-		del.(*widget.Button).Disable()
-		accept.(*widget.Button).Disable()
+		retake.(*button).Disable()
+		del.(*button).Disable()
+		accept.(*button).Disable()
 	}
 	k.showOverlay(ovMessage, nil, title, hint,
 		sized(big, 0, min(520*scale, k.opts.Orientation.Size().Height/3)), // a third of a landscape screen

@@ -15,15 +15,15 @@ import (
 
 // pagerBar is the 上一页 · 第 1/3 页 · 下一页 row under a paged view.
 type pagerBar struct {
-	prev, next *widget.Button
+	prev, next *button
 	info       *canvas.Text
 	box        *fyne.Container
 }
 
 func newPagerBar(k *Kiosk, prev, next func()) *pagerBar {
 	b := &pagerBar{}
-	b.prev = widget.NewButtonWithIcon(k.t("pager.prev"), theme.NavigateBackIcon(), func() { k.touch(); prev() })
-	b.next = widget.NewButtonWithIcon(k.t("pager.next"), theme.NavigateNextIcon(), func() { k.touch(); next() })
+	b.prev = newButtonWithIcon(k.t("pager.prev"), theme.NavigateBackIcon(), func() { k.touch(); prev() })
+	b.next = newButtonWithIcon(k.t("pager.next"), theme.NavigateNextIcon(), func() { k.touch(); next() })
 	b.next.IconPlacement = widget.ButtonIconTrailingText
 	b.prev.Importance, b.next.Importance = widget.HighImportance, widget.HighImportance
 	b.info = canvas.NewText("", theme.Color(theme.ColorNameForeground))
@@ -41,7 +41,7 @@ func (b *pagerBar) set(k *Kiosk, page, pages int) {
 	enable(b.next, page < pages-1)
 }
 
-func enable(b *widget.Button, on bool) {
+func enable(b *button, on bool) {
 	if on {
 		b.Enable()
 	} else {
