@@ -13,13 +13,17 @@ import _ "embed"
 //go:embed fonts/DroidSansFallbackFull.ttf
 var CJKFont []byte
 
-// UIFont is CJKFont cut down to the characters the kiosk screens can show:
-// GB2312, everything the pinyin keyboard can type and every character of
-// the bundled texts (scripts/subset-font.sh makes it; TestUIFontCoverage
-// checks it). Fyne parses all of a font's glyphs at start-up, once per
-// text style: for the full font ~20 MB of heap and tens of ms each time.
-// The subset keeps 28,589 of its 49,382 glyphs (composite glyphs bring
-// their components). Same licence as CJKFont.
+// UIFont is the kiosk screens' font: CJKFont cut down to everyday
+// Chinese (GB2312, the 2,000 most used other characters of the pinyin
+// dictionary, every character of the bundled texts) with the Latin of Noto
+// Sans, Fyne's own Latin font, merged in (scripts/subset-font.sh makes it;
+// TestUIFontCoverage checks it). With Latin inside, the kiosk's texts need
+// no other font; a rarer character is drawn from the system's fonts
+// (the .deb depends on fonts-droid-fallback or fonts-noto-cjk). Fyne
+// parses all of a font's glyphs the first time it draws with it: 16,511
+// glyphs here against the full font's 49,382. Same licence as CJKFont for
+// the Chinese; Noto Sans's glyphs are under the SIL Open Font License 1.1
+// (fonts/NotoSans.LICENSE).
 //
 //go:embed fonts/DroidSansFallbackUI.ttf
 var UIFont []byte

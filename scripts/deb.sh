@@ -30,7 +30,7 @@ Version: $version
 Architecture: $arch
 Maintainer: GovKiosk team <dev@govkiosk.invalid>
 Installed-Size: $size
-Depends: libc6, libgl1, libx11-6, adduser
+Depends: libc6, libgl1, libx11-6, adduser, fonts-droid-fallback | fonts-noto-cjk
 Recommends: xserver-xorg-core, xinit, x11-xserver-utils
 Section: misc
 Priority: optional

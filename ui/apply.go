@@ -342,7 +342,7 @@ func (s *applyScreen) printBody(k *Kiosk, st *kiosk.Step) fyne.CanvasObject {
 	parts := []fyne.CanvasObject{k.successMark(k.t("print.submitted." + doc))}
 	if c != nil {
 		label := newTextLine(k.t("print.caseNumber"), theme.Size(theme.SizeNameText), theme.ColorNamePlaceHolder)
-		num := canvas.NewText(c.Number, theme.Color(theme.ColorNamePrimary))
+		num := newText(c.Number, theme.Color(theme.ColorNamePrimary))
 		num.TextSize = theme.Size(theme.SizeNameHeadingText)
 		parts = append(parts, label, num)
 		if c.PromisedDate != "" {

@@ -78,7 +78,7 @@ func (b *button) MouseUp(*desktop.MouseEvent) {
 }
 
 func (b *button) CreateRenderer() fyne.WidgetRenderer {
-	r := &buttonRenderer{b: b, bg: canvas.NewRectangle(color.Transparent), label: canvas.NewText("", nil)}
+	r := &buttonRenderer{b: b, bg: canvas.NewRectangle(color.Transparent), label: newText("", nil)}
 	r.icon = canvas.NewImageFromResource(nil)
 	r.icon.FillMode = canvas.ImageFillContain
 	r.Refresh()
@@ -133,7 +133,7 @@ func blend(under, over color.Color) color.Color {
 }
 
 func (r *buttonRenderer) textSize() fyne.Size {
-	return fyne.MeasureText(r.label.Text, r.label.TextSize, fyne.TextStyle{})
+	return measureText(r.label.Text, r.label.TextSize, fyne.TextStyle{})
 }
 
 // MinSize is widget.Button's: the label and icon with the inner padding

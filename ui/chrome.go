@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -42,19 +43,19 @@ func (k *Kiosk) header() fyne.CanvasObject {
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
 	emblem := canvas.NewRectangle(color.White)
 	emblem.CornerRadius = 36 * k.th.scale()
-	emblemText := canvas.NewText(k.t("app.emblem"), theme.Color(theme.ColorNamePrimary))
+	emblemText := newText(k.t("app.emblem"), theme.Color(theme.ColorNamePrimary))
 	emblemText.TextSize = theme.Size(theme.SizeNameText)
 	emblemText.Alignment = fyne.TextAlignCenter
 	es := 72 * k.th.scale()
 	emblemBox := container.New(minLayout{es, es}, emblem, container.NewCenter(emblemText))
 
-	title := canvas.NewText(k.t("app.title"), color.White)
+	title := newText(k.t("app.title"), color.White)
 	title.TextSize = theme.Size(theme.SizeNameSubHeadingText)
-	sub := canvas.NewText(k.t("app.hall"), color.NRGBA{0xDC, 0xE6, 0xF5, 0xFF})
+	sub := newText(k.t("app.hall"), color.NRGBA{0xDC, 0xE6, 0xF5, 0xFF})
 	sub.TextSize = theme.Size(theme.SizeNameCaptionText)
 	titles := container.New(colLayout{}, title, sub)
 
-	k.clockText = canvas.NewText(k.now().Format("15:04"), color.White)
+	k.clockText = newText(k.now().Format("15:04"), color.White)
 	k.clockText.TextSize = theme.Size(theme.SizeNameSubHeadingText)
 	k.clockText.Alignment = fyne.TextAlignTrailing
 	netLabel := k.t("net.online")
@@ -62,12 +63,17 @@ func (k *Kiosk) header() fyne.CanvasObject {
 	if !k.online {
 		netLabel, netColor = k.t("net.offline"), color.NRGBA{0xFF, 0xD5, 0x8A, 0xFF}
 	}
-	net := canvas.NewText("● "+netLabel, netColor)
+	// The status dot is drawn, not a "●": no font the kiosk carries has
+	// that glyph, and one missing glyph makes Fyne scan the system's fonts
+	// before the first frame.
+	net := newText(netLabel, netColor)
 	net.TextSize = theme.Size(theme.SizeNameCaptionText)
-	net.Alignment = fyne.TextAlignTrailing
-	right := []fyne.CanvasObject{container.New(colLayout{}, k.clockText, net)}
+	dot := canvas.NewCircle(netColor)
+	d := net.TextSize * 0.5
+	status := container.NewHBox(layout.NewSpacer(), container.NewCenter(sized(dot, d, d)), net)
+	right := []fyne.CanvasObject{container.New(colLayout{}, k.clockText, status)}
 	if id := k.identity(); id != nil {
-		chipText := canvas.NewText(k.tf("header.identified", id.MaskedName()), theme.Color(theme.ColorNamePrimary))
+		chipText := newText(k.tf("header.identified", id.MaskedName()), theme.Color(theme.ColorNamePrimary))
 		chipText.TextSize = theme.Size(theme.SizeNameText)
 		chip := panel(color.White, chipText, 10)
 		right = append([]fyne.CanvasObject{container.NewCenter(chip)}, right...)
@@ -182,7 +188,7 @@ func (k *Kiosk) overlayWidth() float32 {
 }
 
 func (k *Kiosk) heading(s string, size fyne.ThemeSizeName) *canvas.Text {
-	t := canvas.NewText(s, theme.Color(theme.ColorNameForeground))
+	t := newText(s, theme.Color(theme.ColorNameForeground))
 	t.TextSize = theme.Size(size)
 	return t
 }
@@ -243,7 +249,7 @@ func (k *Kiosk) showCountdown(rem time.Duration) {
 	}
 	title := k.heading(k.t("idle.title"), theme.SizeNameHeadingText)
 	title.Alignment = fyne.TextAlignCenter
-	count := canvas.NewText(fmt.Sprint(secs), theme.Color(theme.ColorNamePrimary))
+	count := newText(fmt.Sprint(secs), theme.Color(theme.ColorNamePrimary))
 	count.TextSize = theme.Size(theme.SizeNameHeadingText) * 2.2
 	count.Alignment = fyne.TextAlignCenter
 	body := wrapped(k.t("idle.body"), theme.Size(theme.SizeNameText), theme.ColorNameForeground, k.overlayWidth(), fyne.TextAlignCenter)

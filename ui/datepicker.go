@@ -66,7 +66,7 @@ func (p *datePicker) addMonths(n int) {
 
 func (p *datePicker) rebuild() {
 	gap := theme.Padding()
-	title := canvas.NewText(p.title(), theme.Color(theme.ColorNameForeground))
+	title := newText(p.title(), theme.Color(theme.ColorNameForeground))
 	title.TextSize = theme.Size(theme.SizeNameSubHeadingText)
 	title.Alignment = fyne.TextAlignCenter
 	var nav fyne.CanvasObject
@@ -109,7 +109,7 @@ func (p *datePicker) rebuild() {
 	} else {
 		var cells []fyne.CanvasObject
 		for _, wd := range strings.Split(p.k.t("date.weekdays"), ",") {
-			t := canvas.NewText(wd, theme.Color(theme.ColorNamePlaceHolder))
+			t := newText(wd, theme.Color(theme.ColorNamePlaceHolder))
 			t.TextSize = theme.Size(theme.SizeNameCaptionText)
 			t.Alignment = fyne.TextAlignCenter
 			cells = append(cells, t)

@@ -103,7 +103,7 @@ func (p *demoPanel) report(what string, err error) {
 
 func (p *demoPanel) build() {
 	section := func(s string) fyne.CanvasObject {
-		t := canvas.NewText(s, theme.Color(theme.ColorNamePrimary))
+		t := newText(s, theme.Color(theme.ColorNamePrimary))
 		t.TextSize = sizeSubHeading * 0.6
 		return t
 	}

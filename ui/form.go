@@ -234,7 +234,7 @@ func (s *applyScreen) choiceInput(k *Kiosk, f *kiosk.Field, setMsg func()) fyne.
 	text := theme.Size(theme.SizeNameText)
 	widest := float32(0)
 	for _, o := range f.Options {
-		widest = max(widest, fyne.MeasureText(k.text(o.Label), text, fyne.TextStyle{}).Width)
+		widest = max(widest, measureText(k.text(o.Label), text, fyne.TextStyle{}).Width)
 	}
 	pad := theme.Size(theme.SizeNameInnerPadding)*2 + 8
 	cols := 1

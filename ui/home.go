@@ -31,7 +31,7 @@ func (h *homeScreen) content(k *Kiosk) fyne.CanvasObject {
 		top = append([]fyne.CanvasObject{wrapped(k.serviceMsg, theme.Size(theme.SizeNameHeadingText), theme.ColorNameError, k.width(), fyne.TextAlignCenter)}, top...)
 	}
 	if k.notice != "" {
-		n := canvas.NewText(k.notice, colSuccess)
+		n := newText(k.notice, colSuccess)
 		n.TextSize = theme.Size(theme.SizeNameText)
 		n.Alignment = fyne.TextAlignCenter
 		top = append(top, n)

@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
@@ -263,7 +262,7 @@ func (kb *keyboard) refreshCandidates() {
 		pending = kb.comp.Pending()
 	}
 	if pending == "" {
-		hint := canvas.NewText(kb.k.t("kb.pinyinHint"), theme.Color(theme.ColorNamePlaceHolder))
+		hint := newText(kb.k.t("kb.pinyinHint"), theme.Color(theme.ColorNamePlaceHolder))
 		hint.TextSize = theme.Size(theme.SizeNameText)
 		hint.Alignment = fyne.TextAlignCenter
 		kb.cands.Layout = rowLayout{}

@@ -170,7 +170,7 @@ func Prewarm(app fyne.App, opts Options) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		fyne.MeasureText("政务服务", theme.TextSize(), fyne.TextStyle{})
+		measureText("政务服务", theme.TextSize(), fyne.TextStyle{})
 	}()
 	prewarmed = func() { <-done }
 }

@@ -26,7 +26,7 @@ func newPagerBar(k *Kiosk, prev, next func()) *pagerBar {
 	b.next = newButtonWithIcon(k.t("pager.next"), theme.NavigateNextIcon(), func() { k.touch(); next() })
 	b.next.IconPlacement = widget.ButtonIconTrailingText
 	b.prev.Importance, b.next.Importance = widget.HighImportance, widget.HighImportance
-	b.info = canvas.NewText("", theme.Color(theme.ColorNameForeground))
+	b.info = newText("", theme.Color(theme.ColorNameForeground))
 	b.info.Alignment = fyne.TextAlignCenter
 	b.info.TextSize = theme.Size(theme.SizeNameText)
 	h := k.touchH()
@@ -88,7 +88,7 @@ func (l *pagedList) pages() int {
 func (l *pagedList) CreateRenderer() fyne.WidgetRenderer {
 	r := &pagedListRenderer{l: l}
 	r.bar = newPagerBar(l.k, func() { l.page--; l.Refresh() }, func() { l.page++; l.Refresh() })
-	r.empty = canvas.NewText("", theme.Color(theme.ColorNamePlaceHolder))
+	r.empty = newText("", theme.Color(theme.ColorNamePlaceHolder))
 	r.empty.TextSize = theme.Size(theme.SizeNameText)
 	r.empty.Alignment = fyne.TextAlignCenter
 	return r
@@ -356,9 +356,9 @@ func newReader(k *Kiosk, paras []paragraph) *pager {
 				gap.SetMinSize(fyne.NewSize(1, size/3))
 				out = append(out, gap)
 			}
-			lh := fyne.MeasureText("国Ag", size, fyne.TextStyle{}).Height * 1.12
+			lh := measureText("国Ag", size, fyne.TextStyle{}).Height * 1.12
 			for _, line := range wrapText(p.Text, size, fyne.TextStyle{}, width) {
-				t := canvas.NewText(line, theme.Color(col))
+				t := newText(line, theme.Color(col))
 				t.TextSize = size
 				out = append(out, sized(t, 0, lh))
 			}

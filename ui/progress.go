@@ -252,7 +252,7 @@ func (s *progressScreen) detail(k *Kiosk) fyne.CanvasObject {
 		if i != len(c.Timeline)-1 {
 			col = theme.ColorNamePlaceHolder
 		}
-		ps = append(ps, paragraph{Text: "● " + line, Size: text, Color: col})
+		ps = append(ps, paragraph{Text: "• " + line, Size: text, Color: col})
 	}
 	parts := []fyne.CanvasObject{title, status, newReader(k, ps)}
 	switch {

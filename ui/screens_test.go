@@ -4,6 +4,10 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/font/sfnt"
+
+	"govkiosk/assets"
 	"govkiosk/ui"
 	"govkiosk/ui/uitest"
 )
@@ -155,5 +159,26 @@ func TestPinyinKeyboardTypesChinese(t *testing.T) {
 	kt.tap("删除")
 	if got := kt.k.Entries()[1].Text; got != "仓储" {
 		t.Fatalf("after two deletes 求职意向 = %q", got)
+	}
+}
+
+// Every character the home screens show is in the UI font: one that is
+// not makes Fyne scan the system's fonts for it (~50 ms and a font parse)
+// before the first frame.
+func TestHomeScreensNeedNoFallbackFont(t *testing.T) {
+	f, err := opentype.Parse(assets.UIFont)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf sfnt.Buffer
+	for _, o := range []ui.Options{{}, {Language: "en"}, {Elderly: true}, {Orientation: ui.Landscape}} {
+		kt := newKioskTest(t, o)
+		for _, s := range kt.k.Texts() {
+			for _, r := range s {
+				if i, err := f.GlyphIndex(&buf, r); err != nil || i == 0 {
+					t.Errorf("%+v: the UI font lacks %U %q, shown in %q", o, r, r, s)
+				}
+			}
+		}
 	}
 }

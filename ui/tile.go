@@ -57,7 +57,7 @@ func (t *tile) Tapped(*fyne.PointEvent) {
 
 func (t *tile) CreateRenderer() fyne.WidgetRenderer {
 	r := &tileRenderer{t: t, bg: canvas.NewRectangle(color.White),
-		title: canvas.NewText("", nil), sub: canvas.NewText("", nil), icon: canvas.NewImageFromResource(nil)}
+		title: newText("", nil), sub: newText("", nil), icon: canvas.NewImageFromResource(nil)}
 	r.icon.FillMode = canvas.ImageFillContain
 	r.Refresh()
 	return r
@@ -104,8 +104,8 @@ func (r *tileRenderer) Layout(s fyne.Size) {
 	r.size = s
 	r.bg.Resize(s)
 	titleSz, subSz, pad, iconSz := r.sizes()
-	th := fyne.MeasureText("国Ag", titleSz, fyne.TextStyle{}).Height
-	sh := fyne.MeasureText("国Ag", subSz, fyne.TextStyle{}).Height
+	th := measureText("国Ag", titleSz, fyne.TextStyle{}).Height
+	sh := measureText("国Ag", subSz, fyne.TextStyle{}).Height
 	hasSub := r.t.Sub != "" || len(r.t.Badges) > 0
 	if r.t.Big {
 		// Icon, title and sub centred as one block.
@@ -170,7 +170,7 @@ func (r *tileRenderer) layoutBadges(x, y, w, size float32, below bool) float32 {
 	used := float32(0)
 	for i := 0; i+1 < len(r.badges); i += 2 {
 		bg, txt := r.badges[i].(*canvas.Rectangle), r.badges[i+1].(*canvas.Text)
-		m := fyne.MeasureText(txt.Text, size, fyne.TextStyle{})
+		m := measureText(txt.Text, size, fyne.TextStyle{})
 		bw := m.Width + size
 		if below {
 			// Big tiles have no badges in practice; keep them in bounds.
@@ -188,10 +188,10 @@ func (r *tileRenderer) layoutBadges(x, y, w, size float32, below bool) float32 {
 
 func (r *tileRenderer) MinSize() fyne.Size {
 	titleSz, subSz, pad, iconSz := r.sizes()
-	th := fyne.MeasureText("国Ag", titleSz, fyne.TextStyle{}).Height
+	th := measureText("国Ag", titleSz, fyne.TextStyle{}).Height
 	h := th + 2*pad
 	if r.t.Sub != "" || len(r.t.Badges) > 0 {
-		h += fyne.MeasureText("国Ag", subSz, fyne.TextStyle{}).Height + pad/4
+		h += measureText("国Ag", subSz, fyne.TextStyle{}).Height + pad/4
 	}
 	if r.t.Big && r.t.Icon != nil {
 		h += iconSz + pad/2
@@ -245,7 +245,7 @@ func (r *tileRenderer) Refresh() {
 	for _, b := range r.t.Badges {
 		bg := canvas.NewRectangle(b.Color)
 		bg.CornerRadius = 6
-		txt := canvas.NewText(b.Text, color.White)
+		txt := newText(b.Text, color.White)
 		txt.TextSize = subSz
 		txt.Alignment = fyne.TextAlignCenter
 		r.badges = append(r.badges, bg, txt)

@@ -231,7 +231,7 @@ func (t *textLine) SetText(s string) {
 }
 
 func (t *textLine) CreateRenderer() fyne.WidgetRenderer {
-	r := &textLineRenderer{t: t, txt: canvas.NewText("", nil)}
+	r := &textLineRenderer{t: t, txt: newText("", nil)}
 	r.Refresh()
 	return r
 }
@@ -252,7 +252,7 @@ func (r *textLineRenderer) Layout(s fyne.Size) {
 }
 
 func (r *textLineRenderer) MinSize() fyne.Size {
-	m := fyne.MeasureText("国Ag", r.t.TextSize, r.style())
+	m := measureText("国Ag", r.t.TextSize, r.style())
 	return fyne.NewSize(0, m.Height)
 }
 
@@ -277,14 +277,14 @@ func (r *textLineRenderer) Destroy()                     {}
 
 // ellipsize cuts s to fit width, ending in "…".
 func ellipsize(s string, size float32, style fyne.TextStyle, width float32) string {
-	if width <= 0 || fyne.MeasureText(s, size, style).Width <= width {
+	if width <= 0 || measureText(s, size, style).Width <= width {
 		return s
 	}
 	r := []rune(s)
 	lo, hi := 0, len(r)
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
-		if fyne.MeasureText(string(r[:mid])+"…", size, style).Width <= width {
+		if measureText(string(r[:mid])+"…", size, style).Width <= width {
 			lo = mid
 		} else {
 			hi = mid - 1
@@ -329,7 +329,7 @@ func wrapLine(s string, size float32, style fyne.TextStyle, width float32) []str
 			for keep < len(r) && strings.ContainsRune(noLineStart, r[keep]) {
 				keep++
 			}
-			if fyne.MeasureText(string(r[start:keep]), size, style).Width <= width {
+			if measureText(string(r[start:keep]), size, style).Width <= width {
 				end = keep
 			} else if end-1 > start {
 				end--
@@ -362,13 +362,13 @@ func isWordRune(r rune) bool {
 
 // fitRunes is how many runes of r fit in width (at least one).
 func fitRunes(r []rune, size float32, style fyne.TextStyle, width float32) int {
-	if fyne.MeasureText(string(r), size, style).Width <= width {
+	if measureText(string(r), size, style).Width <= width {
 		return len(r)
 	}
 	lo, hi := 1, len(r)
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
-		if fyne.MeasureText(string(r[:mid]), size, style).Width <= width {
+		if measureText(string(r[:mid]), size, style).Width <= width {
 			lo = mid
 		} else {
 			hi = mid - 1
@@ -383,7 +383,7 @@ func fitRunes(r []rune, size float32, style fyne.TextStyle, width float32) int {
 func wrapped(s string, size float32, col fyne.ThemeColorName, width float32, align fyne.TextAlign) *fyne.Container {
 	c := container.New(colLayout{})
 	for _, l := range wrapText(s, size, fyne.TextStyle{}, width) {
-		t := canvas.NewText(l, theme.Color(col))
+		t := newText(l, theme.Color(col))
 		t.TextSize = size
 		t.Alignment = align
 		c.Add(t)

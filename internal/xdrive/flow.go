@@ -25,9 +25,11 @@ const (
 const Card = "resident-young"
 
 // WaitHome waits for the home screen with no card: the 办事 tile, a blue
-// header where the card badge would be.
+// header where the card badge would be (its top padding, right of centre:
+// the badge is anchored to the clock on its right and widens leftwards
+// with the name).
 func (d *Driver) WaitHome(what string) {
-	d.WaitFor(what, Px{278, 480, Blue}, Px{800, 52, Blue})
+	d.WaitFor(what, Px{278, 480, Blue}, Px{900, 30, Blue})
 }
 
 // PlaceCardOnPanel taps the fixture card Card on the demo panel window.
@@ -35,7 +37,7 @@ func (d *Driver) WaitHome(what string) {
 // whether or not the screen is wide enough to show both side by side.
 func (d *Driver) PlaceCardOnPanel(panel string) {
 	d.Raise(panel)
-	d.Click(panel, 280, 364)
+	d.Click(panel, 280, 444) // the 7th card, 赵*诺, mid-button
 	d.Raise(d.Kiosk)
 }
 
@@ -48,7 +50,7 @@ func (d *Driver) PlaceCardOnPanel(panel string) {
 func (d *Driver) Apply(placeCard func()) {
 	d.WaitHome("home screen")
 	placeCard()
-	d.WaitFor("card verified (header badge)", Px{800, 52, White})
+	d.WaitFor("card verified (header badge)", Px{900, 30, White})
 
 	d.Click(d.Kiosk, 278, 480) // 办事
 	d.WaitFor("catalogue", Px{110, 342, LightBlue})
