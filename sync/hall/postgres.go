@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -37,6 +38,11 @@ type PostgresStore struct {
 
 	mu     sync.RWMutex // writes hold it shared; Close exclusively
 	closed bool
+
+	// The group commit of ApplyCases (postgres_group.go).
+	applyOps       chan *pgApplyOp
+	committersDone chan struct{}
+	stats          struct{ groups, batches atomic.Int64 }
 }
 
 var (
@@ -72,7 +78,9 @@ func OpenPostgres(ctx context.Context, rawURL string) (*PostgresStore, error) {
 		pool.Close()
 		return nil, fmt.Errorf("open hall store %s: %w", name, pgClassify(err))
 	}
-	return &PostgresStore{pool: pool, name: name}, nil
+	s := &PostgresStore{pool: pool, name: name}
+	s.startCommitters()
+	return s, nil
 }
 
 // redactURL hides a password in a connection URL.
@@ -98,6 +106,7 @@ func (s *PostgresStore) Close() error {
 	defer s.mu.Unlock()
 	if !s.closed {
 		s.closed = true
+		s.stopCommitters()
 		s.pool.Close()
 	}
 	return nil

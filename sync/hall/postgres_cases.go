@@ -25,23 +25,22 @@ func lockTerminal(ctx context.Context, tx pgx.Tx, terminalID string) (int64, err
 	return cursor, err
 }
 
-// ApplyCases stores a batch; see Store. The batch is one call of
-// hall_apply_cases (postgres_schema.go): one statement, one round trip, one
-// commit. A statement per case and its event would cost a round trip
-// each, and on two cores the ingest target leaves well under a millisecond
-// of CPU per case for everything.
+// ApplyCases stores a batch; see Store. The batch goes to the group commit
+// (postgres_group.go): with the batches of other terminals that arrived
+// meanwhile, it is one call of hall_apply_group (postgres_schema.go), one
+// statement, one round trip, one commit. A statement per case and its
+// event would cost a round trip each, and on two cores the ingest target
+// leaves well under a millisecond of CPU per case for everything.
 //
-// The statement commits on its own before the server says it is ready
-// for the next one, and pgx returns only after that (ReadyForQuery), so
-// the batch is durable when the call returns. Why a case was not inserted
-// is asked after the commit: stored cases never change, so the answer is
-// the same.
+// The call returns after the batch's group committed. Why a case was not
+// inserted is asked after the commit: stored cases never change, so the
+// answer is the same.
 func (s *PostgresStore) ApplyCases(ctx context.Context, terminalID string, cases []NewCase, at time.Time) ([]Outcome, error) {
 	var inserted []bool
 	err := s.writeStatement(ctx, func(ctx context.Context) error {
 		if !repeatsKey(cases) {
 			var err error
-			inserted, err = pgApplyCases(ctx, s.pool, terminalID, cases, at)
+			inserted, err = s.submitApply(terminalID, cases, at)
 			return err
 		}
 		// A batch that repeats a key goes in case by case, in order, in one
@@ -62,6 +61,12 @@ func (s *PostgresStore) ApplyCases(ctx context.Context, terminalID string, cases
 	if err != nil {
 		return nil, err
 	}
+	return s.caseOutcomes(ctx, terminalID, cases, inserted)
+}
+
+// caseOutcomes answers a batch once it committed: applied for the cases it
+// inserted, and for the others why not.
+func (s *PostgresStore) caseOutcomes(ctx context.Context, terminalID string, cases []NewCase, inserted []bool) ([]Outcome, error) {
 	out := make([]Outcome, len(cases))
 	for i, c := range cases {
 		if inserted[i] {
