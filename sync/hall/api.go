@@ -221,10 +221,16 @@ func decodeEnroll(r io.Reader) (enrollRequest, error) {
 	return req, nil
 }
 
-func decodeCases(r io.Reader, maxBatch int) (casesRequest, error) {
-	var req casesRequest
-	if err := decodeJSON(r, &req); err != nil {
-		return req, err
+// decodeCases decodes a batch of cases. The batches terminals send take
+// the fast path (decodeCasesFast); anything it does not take, encoding/json
+// decodes, and answers errors, as before.
+func decodeCases(body []byte, maxBatch int) (casesRequest, error) {
+	req, ok := decodeCasesFast(body)
+	if !ok {
+		req = casesRequest{}
+		if err := decodeJSON(bytes.NewReader(body), &req); err != nil {
+			return req, err
+		}
 	}
 	if req.Cases == nil {
 		return req, badRequest(`missing "cases" array`)

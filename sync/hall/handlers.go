@@ -99,7 +99,7 @@ func (s *Server) handleCases(w http.ResponseWriter, r *http.Request, t Terminal)
 // than one; under load the chunks of many batches share the same slots.
 func (s *Server) checkBatch(ctx context.Context, body []byte) (results []wireResult, valid []NewCase, index []int, err error) {
 	var req casesRequest
-	if err := s.withCPU(ctx, func() (err error) { req, err = decodeCases(bytes.NewReader(body), s.cfg.MaxBatch); return err }); err != nil {
+	if err := s.withCPU(ctx, func() (err error) { req, err = decodeCases(body, s.cfg.MaxBatch); return err }); err != nil {
 		return nil, nil, nil, err
 	}
 	type checked struct {
