@@ -24,8 +24,9 @@ import (
 //   - Every write is one transaction committed with the server's
 //     synchronous_commit (on by default), so it is on the server's disk
 //     before the method returns (write). PostgreSQL commits concurrent
-//     transactions with one WAL flush, so many connections give the group
-//     commit the SQLite store builds by hand.
+//     transactions with one WAL flush; ingest goes further and applies the
+//     batches that queued as one statement and one commit (ApplyCases,
+//     postgres_group.go), as the SQLite store groups its writes.
 //   - A terminal's status cursors are taken under the lock of its row
 //     (lockTerminal, SELECT … FOR UPDATE) and committed before the lock is
 //     released, so they become visible in order (see Store.StatusUpdates).
@@ -56,8 +57,10 @@ const writeTimeout = 30 * time.Second
 
 // OpenPostgres connects to the database at url (postgres://…), creating or
 // migrating the schema. The pool holds 32 connections unless the URL says
-// otherwise (pool_max_conns=N): ingest is many short transactions that wait
-// mostly on the WAL flush, and more of them in flight share each flush.
+// otherwise (pool_max_conns=N): ingest's committers use two (with the
+// look-ups of why a case was not applied), and heartbeats, console
+// requests and other writes are many short transactions that wait mostly
+// on the WAL flush, where more of them in flight share each flush.
 // A search_path=SCHEMA parameter in the URL puts the hall's tables in that
 // schema, which must exist.
 func OpenPostgres(ctx context.Context, rawURL string) (*PostgresStore, error) {
