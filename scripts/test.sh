@@ -41,6 +41,7 @@ if [ "$fuzztime" != 0 ]; then
 ./drivers/printer FuzzDecodeStatus 50000x
 ./drivers/sim FuzzParseESCPOS 50000x
 ./sync/hall FuzzDecodeCases 10000x
+./sync/hall FuzzDecodeCasesFast 10000x
 ./sync/hall FuzzDecodeHeartbeat 15000x
 ./sync/hall/console FuzzParseHash 10000x
 ./sync/client FuzzVerifyCatalog 8000x
