@@ -158,6 +158,10 @@ func parse(text string) (*Dict, error) {
 	}
 	for k := range d.ents {
 		d.count += len(d.ents[k])
+		// parseHeader sized every length for half the words; the kiosk
+		// keeps the dictionary for good, so it keeps exact copies (~2 MB
+		// less than the arrays as grown).
+		d.ents[k], d.keys[k], d.first[k] = slices.Clone(d.ents[k]), slices.Clone(d.keys[k]), slices.Clone(d.first[k])
 	}
 	if keys != nKeys || d.count != nEntries {
 		return nil, corrupt(1, "header promises %d keys and %d words, file has %d and %d (truncated?)", nKeys, nEntries, keys, d.count)
