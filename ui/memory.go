@@ -2,6 +2,7 @@ package ui
 
 import (
 	"runtime/debug"
+	"time"
 
 	"govkiosk/kiosk/ime"
 )
@@ -32,5 +33,6 @@ func warmUp(painted <-chan struct{}, svc Services) {
 }
 
 // releaseMemory gives back what a citizen's session freed, once the
-// attract screen is up again.
-func releaseMemory() { go debug.FreeOSMemory() }
+// attract screen is up again: a second after the session ends, so that the
+// garbage of painting it goes too.
+func releaseMemory() { time.AfterFunc(time.Second, debug.FreeOSMemory) }
