@@ -109,26 +109,18 @@ func (k *Kiosk) Corner() fyne.Tappable {
 }
 
 // Entries are the visible text entries, in screen order.
-func (k *Kiosk) Entries() []*widget.Entry {
-	var out []*widget.Entry
+func (k *Kiosk) Entries() []*Entry {
+	var out []*Entry
 	visit(k.win.Canvas().Content(), true, func(o fyne.CanvasObject) {
 		if e, ok := o.(*kEntry); ok {
-			out = append(out, &e.Entry)
+			out = append(out, e)
 		}
 	})
 	return out
 }
 
-// EntryWidget is the focusable widget of entry e as the canvas knows it.
-func (k *Kiosk) EntryWidget(e *widget.Entry) fyne.Focusable {
-	var out fyne.Focusable
-	visit(k.win.Canvas().Content(), false, func(o fyne.CanvasObject) {
-		if x, ok := o.(*kEntry); ok && &x.Entry == e {
-			out = x
-		}
-	})
-	return out
-}
+// Entry is the kiosk's text entry, for tests outside the package.
+type Entry = kEntry
 
 // Texts is every text on screen that a citizen can see.
 func (k *Kiosk) Texts() []string { return texts(k.win.Canvas().Content(), true) }
@@ -247,3 +239,12 @@ func RecordBusyBars(t *testing.T) *[]*widget.ProgressBarInfinite {
 
 // Button is the citizen screens' button, for tests outside the package.
 type Button = button
+
+// NewEntry is an entry outside any screen.
+func NewEntry() *Entry { return newKEntry(nil) }
+
+// Shown is what the entry displays: its text, cut to fit, or the
+// placeholder.
+func (e *kEntry) Shown() string {
+	return test.WidgetRenderer(e).(*entryRenderer).text.Text
+}

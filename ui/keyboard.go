@@ -5,7 +5,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -23,37 +22,6 @@ const (
 	kbPinyin            // Chinese by pinyin with a candidate bar; 中/英 switches to letters
 	kbCaseNumber        // A-Z, 0-9 and -: case numbers from a receipt
 )
-
-// kEntry is a text entry for the kiosk: it tells its screen when it is
-// touched (so the right keyboard appears) and hides the mouse pointer on a
-// touch screen.
-type kEntry struct {
-	widget.Entry
-	k       *Kiosk
-	onFocus func()
-}
-
-func newKEntry(k *Kiosk) *kEntry {
-	e := &kEntry{k: k}
-	e.ExtendBaseWidget(e)
-	return e
-}
-
-// FocusGained shows the entry's keyboard.
-func (e *kEntry) FocusGained() {
-	e.Entry.FocusGained()
-	if e.onFocus != nil {
-		e.onFocus()
-	}
-}
-
-// Cursor hides the pointer when the kiosk is configured to.
-func (e *kEntry) Cursor() desktop.Cursor {
-	if e.k != nil && e.k.opts.HideCursor {
-		return desktop.HiddenCursor
-	}
-	return e.Entry.Cursor()
-}
 
 // keyboard is the on-screen keyboard: a numeric keypad, Latin letters, or
 // pinyin with candidates, typing into one target entry. No physical
@@ -426,10 +394,3 @@ func (kb *keyboard) attachLatin(target fyne.Focusable, mode kbMode) {
 	kb.rebuild()
 }
 
-// setText replaces the text and puts the cursor at its end, where the
-// on-screen keys type and delete.
-func (e *kEntry) setText(s string) {
-	e.SetText(s)
-	e.CursorRow, e.CursorColumn = 0, len([]rune(s))
-	e.Refresh()
-}

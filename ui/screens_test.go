@@ -162,9 +162,9 @@ func TestPinyinKeyboardTypesChinese(t *testing.T) {
 	}
 }
 
-// Every character the home screens show is in the UI font: one that is
-// not makes Fyne scan the system's fonts for it (~50 ms and a font parse)
-// before the first frame.
+// Every character the home and search screens show is in the UI font:
+// one that is not makes Fyne scan the system's fonts for it (~50 ms and a
+// font parse) before the first frame, or on the tap that opens the screen.
 func TestHomeScreensNeedNoFallbackFont(t *testing.T) {
 	f, err := opentype.Parse(assets.UIFont)
 	if err != nil {
@@ -173,12 +173,18 @@ func TestHomeScreensNeedNoFallbackFont(t *testing.T) {
 	var buf sfnt.Buffer
 	for _, o := range []ui.Options{{}, {Language: "en"}, {Elderly: true}, {Orientation: ui.Landscape}} {
 		kt := newKioskTest(t, o)
-		for _, s := range kt.k.Texts() {
-			for _, r := range s {
-				if i, err := f.GlyphIndex(&buf, r); err != nil || i == 0 {
-					t.Errorf("%+v: the UI font lacks %U %q, shown in %q", o, r, r, s)
+		check := func(screen string) {
+			for _, s := range kt.k.Texts() {
+				for _, r := range s {
+					if i, err := f.GlyphIndex(&buf, r); err != nil || i == 0 {
+						t.Errorf("%+v, %s: the UI font lacks %U %q, shown in %q", o, screen, r, r, s)
+					}
 				}
 			}
 		}
+		check("home")
+		kt.tap(map[string]string{"en": "Apply"}[o.Language] + map[string]string{"": "办事"}[o.Language])
+		kt.focus(0)
+		check("search")
 	}
 }
