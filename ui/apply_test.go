@@ -17,12 +17,14 @@ func TestApplyFromHomeWithCardToPrintedReceipt(t *testing.T) {
 	card := uitest.Card()
 	kt.svc.PlaceCard(card)
 	kt.mustSee("您好，测*甲")
+	kt.mustUseUIFont()
 	kt.mustNotSee(card.Name, card.IDNumber)
 
 	kt.tap("办事")
 	kt.focus(0)
 	kt.typeKeys("s", "b", "c", "b")
 	kt.mustSee("社会保险参保缴费证明打印")
+	kt.mustUseUIFont()
 	kt.tap("社会保险参保缴费证明打印")
 	kt.mustSee("事项编码：339900-RS-GG-0001", "办件类型：即办件", "受理条件", "申请材料", "可用电子证照免提交")
 	kt.tap("下一页") // the guide pages; nothing scrolls
@@ -32,6 +34,7 @@ func TestApplyFromHomeWithCardToPrintedReceipt(t *testing.T) {
 	kt.mustSee("第 1 步 / 共 6 步", "测*甲", "110105********002X")
 	kt.tap("下一步")
 	kt.mustSee("第 2 步 / 共 6 步", "证明用途 *")
+	kt.mustUseUIFont()
 
 	// Nothing filled in: every field says what is wrong, under itself.
 	kt.tap("下一步")
@@ -57,15 +60,18 @@ func TestApplyFromHomeWithCardToPrintedReceipt(t *testing.T) {
 	}
 	number := prints[0].CaseNumber
 	kt.mustSee(number, "证明已打印")
+	kt.mustUseUIFont()
 
 	kt.tap("下一步")
 	kt.mustSee("您对本次服务满意吗？")
+	kt.mustUseUIFont()
 	kt.tap("满意")
 	kt.tap("提交评价")
 	if e := kt.svc.Store.Evaluation(number); e == nil || e.Level != 4 {
 		t.Fatalf("evaluation stored = %+v, want level 4", e)
 	}
 	kt.mustSee("办理完成", number)
+	kt.mustUseUIFont()
 	kt.mustFitWindow()
 
 	kt.tap("完成并退出")

@@ -248,3 +248,22 @@ func NewEntry() *Entry { return newKEntry(nil) }
 func (e *kEntry) Shown() string {
 	return test.WidgetRenderer(e).(*entryRenderer).text.Text
 }
+
+// OffFont lists what on screen would draw text in a theme style rather
+// than with the UI font: a canvas.Text without it as source, or a Fyne
+// widget that draws its own text. Each would cost a system font scan and
+// font parses the first time it is drawn.
+func (k *Kiosk) OffFont() []string {
+	var out []string
+	visit(k.win.Canvas().Content(), true, func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *canvas.Text:
+			if x.FontSource != cjkFont && x.Text != "" {
+				out = append(out, fmt.Sprintf("text %q", x.Text))
+			}
+		case *widget.Label, *widget.Entry, *widget.RichText, *widget.Button, *widget.Hyperlink, *widget.Select, *widget.Check, *widget.RadioGroup:
+			out = append(out, fmt.Sprintf("%T", x))
+		}
+	})
+	return out
+}

@@ -6,7 +6,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 
 	"govkiosk/kiosk"
 )
@@ -79,7 +78,7 @@ func (s *applyScreen) formBody(k *Kiosk, st *kiosk.Step) fyne.CanvasObject {
 		case kiosk.FieldChoice:
 		default:
 			probe := newKeyboard(k)
-			probe.attach(widget.NewEntry(), keyboardFor(f))
+			probe.attach(newKEntry(k), keyboardFor(f))
 			h = max(h, probe.object().MinSize().Height)
 		}
 	}

@@ -45,6 +45,15 @@ func (kt *kioskTest) mustFitWindow() {
 	}
 }
 
+// mustUseUIFont fails if something on screen draws text in a theme style
+// (see Kiosk.OffFont).
+func (kt *kioskTest) mustUseUIFont() {
+	kt.t.Helper()
+	if off := kt.k.OffFont(); len(off) > 0 {
+		kt.t.Errorf("drawn without the UI font: %q", off)
+	}
+}
+
 // tap taps the only visible button or tile with this label (the first if
 // several) and waits for any work it started.
 func (kt *kioskTest) tap(label string) {

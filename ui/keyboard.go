@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -106,7 +107,7 @@ func (kb *keyboard) keyRow(weights []float32, keys ...fyne.CanvasObject) fyne.Ca
 // left of 0, delete on the right.
 func (kb *keyboard) keypad() fyne.CanvasObject {
 	digit := func(r rune) fyne.CanvasObject { return kb.key(string(r), func() { kb.typeRune(r) }) }
-	extra := fyne.CanvasObject(widget.NewLabel(""))
+	extra := fyne.CanvasObject(layout.NewSpacer())
 	switch kb.mode {
 	case kbIDNumber:
 		extra = kb.key("X", func() { kb.typeRune('X') })
@@ -254,7 +255,7 @@ func (kb *keyboard) refreshCandidates() {
 		objs, weights = append(objs, b), append(weights, float32(max(1, len([]rune(c.Text))))*0.5+0.5)
 	}
 	for len(objs) < per+1 {
-		objs, weights = append(objs, widget.NewLabel("")), append(weights, 1)
+		objs, weights = append(objs, layout.NewSpacer()), append(weights, 1)
 	}
 	prev := kb.key("‹", func() { kb.candPage--; kb.refreshCandidates() })
 	next := kb.key("›", func() { kb.candPage++; kb.refreshCandidates() })
@@ -393,4 +394,3 @@ func (kb *keyboard) attachLatin(target fyne.Focusable, mode kbMode) {
 	kb.target, kb.mode, kb.latin = target, mode, true
 	kb.rebuild()
 }
-
