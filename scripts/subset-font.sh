@@ -17,6 +17,7 @@
 # the system's fonts: the .deb depends on fonts-droid-fallback (this font,
 # whole) or fonts-noto-cjk. From Noto Sans: Basic Latin, Latin-1 and the
 # punctuation the English texts use, scaled to Droid's 256 units per em;
+# from Inter (Fyne's other font) the arrows, ● and ⚠ that neither has;
 # where both fonts have a character, Droid's glyph is kept (as before, when
 # Droid came first and Fyne's Latin font second). assets' TestUIFontCoverage
 # fails, naming this script, when a text gains a character the font lacks.
@@ -29,8 +30,8 @@ cd "$(dirname "$0")/.."
 
 /usr/bin/python3 -c "import fontTools.subset" 2>/dev/null || { echo "subset-font: needs fontTools: apt-get install -y python3-fonttools" >&2; exit 1; }
 
-latin=$(go list -m -f '{{.Dir}}' fyne.io/fyne/v2)/theme/font/NotoSans-Regular.ttf
-/usr/bin/python3 - "$latin" assets/fonts/DroidSansFallbackFull.ttf assets/fonts/DroidSansFallbackUI.ttf \
+fyne_fonts=$(go list -m -f '{{.Dir}}' fyne.io/fyne/v2)/theme/font
+/usr/bin/python3 - "$fyne_fonts/NotoSans-Regular.ttf" "$fyne_fonts/Inter-Regular.ttf" assets/fonts/DroidSansFallbackFull.ttf assets/fonts/DroidSansFallbackUI.ttf \
 	assets/ime/pinyin_simp.txt.gz assets/catalog/catalog.json assets/i18n/*.json <<'PY'
 import collections, gzip, io, sys
 from fontTools import subset
@@ -38,7 +39,7 @@ from fontTools.merge import Merger
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.scaleUpem import scale_upem
 
-latin_src, cjk_src, out, dictionary, *texts = sys.argv[1:]
+latin_src, symbols_src, cjk_src, out, dictionary, *texts = sys.argv[1:]
 FREQUENT = 2000
 
 chars = set()
@@ -84,12 +85,17 @@ def cut(path, unicodes, keep_hinting=False):
 
 cjk = cut(cjk_src, cjk_unicodes)
 latin_unicodes = list(range(0x20, 0x7F)) + list(range(0xA0, 0x100)) + \
-    [0x2013, 0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2026, 0x2030, 0x20AC, 0x2122, 0x25CF]
+    [0x2013, 0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2026, 0x2030, 0x2039, 0x203A, 0x20AC, 0x2122]
 latin = cut(latin_src, latin_unicodes)
 scale_upem(latin, cjk["head"].unitsPerEm)
+# Symbols neither has (Droid lacks GB2312's arrows and ●): from Inter,
+# Fyne's other bundled font.
+symbol_unicodes = [0x2190, 0x2191, 0x2192, 0x2193, 0x25CF, 0x26A0]
+symbols = cut(symbols_src, symbol_unicodes)
+scale_upem(symbols, cjk["head"].unitsPerEm)
 
 bufs = []
-for font in (cjk, latin):
+for font in (cjk, latin, symbols):
     b = io.BytesIO()
     font.recalcTimestamp = False
     font.save(b)
@@ -107,6 +113,6 @@ source_head = TTFont(cjk_src)["head"]
 merged["head"].created, merged["head"].modified = source_head.created, source_head.modified
 merged.recalcTimestamp = False
 merged.save(out)
-print(f"subset-font: {len(cjk_unicodes)} CJK code points + {len(latin_unicodes)} Latin -> {out}, {len(merged.getGlyphOrder())} glyphs", file=sys.stderr)
+print(f"subset-font: {len(cjk_unicodes)} CJK code points + {len(latin_unicodes)} Latin + {len(symbol_unicodes)} symbols -> {out}, {len(merged.getGlyphOrder())} glyphs", file=sys.stderr)
 PY
 echo "subset-font: $(stat -c %s assets/fonts/DroidSansFallbackUI.ttf) bytes" >&2

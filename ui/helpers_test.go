@@ -7,7 +7,10 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/font/sfnt"
 
+	"govkiosk/assets"
 	"govkiosk/ui"
 	"govkiosk/ui/uitest"
 )
@@ -46,13 +49,33 @@ func (kt *kioskTest) mustFitWindow() {
 }
 
 // mustUseUIFont fails if something on screen draws text in a theme style
-// (see Kiosk.OffFont).
+// (see Kiosk.OffFont) or shows a symbol the UI font lacks: either costs a
+// scan of the system's fonts and more font parses.
 func (kt *kioskTest) mustUseUIFont() {
 	kt.t.Helper()
 	if off := kt.k.OffFont(); len(off) > 0 {
 		kt.t.Errorf("drawn without the UI font: %q", off)
 	}
+	var buf sfnt.Buffer
+	for _, s := range kt.k.Texts() {
+		for _, r := range s {
+			if unicode.Is(unicode.Han, r) {
+				continue // which are in is TestUIFontCoverage's: rare ones may fall back
+			}
+			if i, err := uiFont.GlyphIndex(&buf, r); err != nil || i == 0 {
+				kt.t.Errorf("the UI font lacks %U %q, shown in %q", r, r, s)
+			}
+		}
+	}
 }
+
+var uiFont = func() *sfnt.Font {
+	f, err := opentype.Parse(assets.UIFont)
+	if err != nil {
+		panic(err)
+	}
+	return f
+}()
 
 // tap taps the only visible button or tile with this label (the first if
 // several) and waits for any work it started.
@@ -69,6 +92,7 @@ func (kt *kioskTest) tapN(label string, i int) {
 	}
 	test.Tap(found[i])
 	kt.k.Settle()
+	kt.mustUseUIFont()
 }
 
 // tapPaged taps label, turning pages (下一页) until it shows.
