@@ -34,5 +34,12 @@ func warmUp(painted <-chan struct{}, svc Services) {
 
 // releaseMemory gives back what a citizen's session freed, once the
 // attract screen is up again: a second after the session ends, so that the
-// garbage of painting it goes too.
-func releaseMemory() { time.AfterFunc(time.Second, debug.FreeOSMemory) }
+// garbage of painting it goes too, and again once Fyne has let go of the
+// screens left behind (it keeps their renderers and textures for a minute
+// after their last paint, cleaning every ten seconds or so). An idle heap
+// is not collected again on its own, so without the second release the
+// attract screen would hold them for good.
+func releaseMemory() {
+	time.AfterFunc(time.Second, debug.FreeOSMemory)
+	time.AfterFunc(75*time.Second, debug.FreeOSMemory)
+}

@@ -20,7 +20,11 @@ import (
 // (xdrive.Finish: 完成并退出, then takeCard), waits settle on the home
 // screen and reads the kiosk's memory. shot, if set, is where the window
 // is saved as PNG just after the reading.
-func afterFlow(settle time.Duration, shot string, placeCard func(*xdrive.Driver), takeCard func(), path string, args ...string) result {
+//
+// idle, if not 0, is a second wait from the end of the flow, after which
+// the memory is read again (into r.idlePSS, r.idleRSS): the home screen's
+// steady state once the kiosk has let go of the flow's screens.
+func afterFlow(settle, idle time.Duration, shot string, placeCard func(*xdrive.Driver), takeCard func(), path string, args ...string) result {
 	p := launch(kioskReady, path, args...)
 	defer p.stop()
 	d := &xdrive.Driver{Display: os.Getenv("DISPLAY"), Exited: p.done}
@@ -32,6 +36,7 @@ func afterFlow(settle time.Duration, shot string, placeCard func(*xdrive.Driver)
 		fatal(err)
 	}
 	takeCard()
+	ended := time.Now()
 	time.Sleep(settle)
 	var r result
 	r.pss, r.rss = memory(p.cmd.Process.Pid)
@@ -40,6 +45,10 @@ func afterFlow(settle time.Duration, shot string, placeCard func(*xdrive.Driver)
 			p.stop()
 			fatal(fmt.Errorf("screenshot at the measurement: %w", err))
 		}
+	}
+	if idle > 0 {
+		time.Sleep(time.Until(ended.Add(idle)))
+		r.idlePSS, r.idleRSS = memory(p.cmd.Process.Pid)
 	}
 	return r
 }

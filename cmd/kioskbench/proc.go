@@ -11,7 +11,10 @@ import (
 	"time"
 )
 
-type result struct{ startP50, pss, rss float64 }
+type result struct {
+	startP50, pss, rss float64
+	idlePSS, idleRSS   float64 // after a flow, once idle (afterFlow's idle)
+}
 
 // running is a measured program, started and past its ready line.
 type running struct {
