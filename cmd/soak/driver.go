@@ -565,11 +565,21 @@ func (d *driver) loop(ctx context.Context, step func(now time.Time) bool) error 
 			return err
 		default:
 		}
-		for _, t := range d.terms {
+		for i, t := range d.terms {
 			if t.busy.Load() {
 				continue // a kill or restart is in flight
 			}
 			switch p := t.stalled(); {
+			case p == "" && d.finished(i) && t.requestedStall() != "" && t.requestedStall() != stallCatalogInstal:
+				// It served its last citizen before reaching the stop
+				// (a request that came as it began its last case): ask
+				// one still serving, so each planned stop happens.
+				point := t.requestedStall()
+				t.clearStall()
+				if o := d.pick(func(st terminalStatus) bool { return st.Acked < d.o.Cases-1 }); o != nil {
+					o.requestStall(point)
+					d.logf("%s is done: its %s stop moved to %s", t.name, point, o.name)
+				}
 			case p != "":
 				down := d.downtime()
 				d.async(t, func() error {
@@ -668,6 +678,12 @@ func (p *proc) upAtZero() bool {
 // the terminal may have stopped just now and still needs its kill.
 func (t *termProc) clearStallRequest() {
 	os.Remove(filepath.Join(t.dir, fileStall))
+}
+
+// finished reports whether terminal i has acknowledged all its cases, by
+// its last sampled status.
+func (d *driver) finished(i int) bool {
+	return d.snap != nil && d.snap[i].ok && d.snap[i].st.Acked >= d.o.Cases
 }
 
 // pick returns a random running terminal whose last sampled status

@@ -245,6 +245,18 @@ func (t *termProc) requestStall(point string) error {
 
 func (t *termProc) stallPending() bool { return t.asked.Load() }
 
+// requestedStall is the stop asked of the terminal and not yet reached, or "".
+func (t *termProc) requestedStall() string {
+	if !t.asked.Load() {
+		return ""
+	}
+	b, err := os.ReadFile(filepath.Join(t.dir, fileStall))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
+}
+
 func (t *termProc) clearStall() {
 	t.asked.Store(false)
 	os.Remove(filepath.Join(t.dir, fileStall))
