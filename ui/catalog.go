@@ -149,7 +149,7 @@ func (s *catalogScreen) content(k *Kiosk) fyne.CanvasObject {
 
 	s.entry = newKEntry(k)
 	s.entry.SetPlaceHolder(k.t("catalog.searchHint"))
-	s.entry.setText(s.query)
+	s.entry.SetText(s.query)
 	s.entry.OnChanged = func(q string) {
 		k.touch()
 		s.query = q

@@ -51,9 +51,6 @@ func (e *kEntry) SetText(s string) {
 	e.Refresh()
 }
 
-// setText is SetText (kept for the screens' existing calls).
-func (e *kEntry) setText(s string) { e.SetText(s) }
-
 func (e *kEntry) SetPlaceHolder(s string) {
 	e.PlaceHolder = s
 	e.Refresh()

@@ -186,7 +186,7 @@ func (s *applyScreen) fieldBlock(k *Kiosk, f *kiosk.Field, kbHolder *fyne.Contai
 	}
 
 	e := newKEntry(k)
-	e.setText(s.run.Value(f.Name))
+	e.SetText(s.run.Value(f.Name))
 	if f.Type == kiosk.FieldDate {
 		e.SetPlaceHolder(k.t("form.pickDate"))
 	} else if f.Type == kiosk.FieldMonth {
@@ -212,7 +212,7 @@ func (s *applyScreen) fieldBlock(k *Kiosk, f *kiosk.Field, kbHolder *fyne.Contai
 		switch f.Type {
 		case kiosk.FieldDate, kiosk.FieldMonth:
 			s.kb.attach(nil, kbNone)
-			dp := newDatePicker(k, f.Type == kiosk.FieldMonth, s.run.Value(f.Name), func(v string) { e.setText(v) })
+			dp := newDatePicker(k, f.Type == kiosk.FieldMonth, s.run.Value(f.Name), func(v string) { e.SetText(v) })
 			kbHolder.Objects = []fyne.CanvasObject{dp.object()}
 		default:
 			s.kb.attach(e, keyboardFor(f))

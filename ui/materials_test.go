@@ -42,26 +42,9 @@ func (f *fakeCapture) Capture(ctx context.Context, m kiosk.Material) ([][]byte, 
 // Scanning a material: a failed scan says what to do, pages are previewed,
 // retaken, deleted, and the accepted ones reach the review.
 func TestScanMaterialPreviewRetakeDeleteAccept(t *testing.T) {
-	o := pages.DefaultOptions()
-	o.SourceDPI = 100
-	p, err := pages.Process(pagetest.Page(100), o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	capture := &fakeCapture{page: p.JPEG}
+	capture := &fakeCapture{page: scannedPage(t)}
 	kt := newKioskTest(t, ui.Options{Capture: capture})
-	kt.svc.PlaceCard(uitest.Card())
-	kt.tap("办事")
-	kt.focus(0)
-	kt.typeInto(0, "无犯罪")
-	kt.tap("无犯罪记录证明开具")
-	kt.tap("开始办理")
-	kt.tap("下一步")
-	kt.tap("就业入职")
-	kt.typeInto(0, "清河市某某有限公司")
-	kt.typeInto(1, "13812345678")
-	kt.tap("下一步")
-	kt.tapN("电子证照免提交", 0)
+	kt.toCrimeRecordMaterials()
 
 	kt.tapN("扫描上传", 1)
 	kt.mustSee("材料没有扫描成功", "请将材料正面朝下放入扫描仪")
@@ -100,32 +83,11 @@ func TestScanMaterialPageLimits(t *testing.T) {
 }
 
 func testScanMaterialPageLimits(t *testing.T, opts ui.Options) {
-	o := pages.DefaultOptions()
-	o.SourceDPI = 100
-	p, err := pages.Process(pagetest.Page(100), o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	capture := &fakeCapture{page: p.JPEG, calls: 1} // no failing first call
+	page := scannedPage(t)
+	capture := &fakeCapture{page: page, calls: 1} // no failing first call
 	opts.Capture = capture
 	kt := newKioskTest(t, opts)
-	kt.svc.PlaceCard(uitest.Card())
-	kt.tap("办事")
-	kt.focus(0)
-	kt.typeInto(0, "无犯罪")
-	kt.tap("无犯罪记录证明开具")
-	kt.tap("开始办理")
-	kt.tap("下一步")
-	kt.tap("就业入职")
-	kt.typeInto(0, "清河市某某有限公司")
-	if len(kt.k.Entries()) == 1 { // landscape: the phone is on the form's next page
-		kt.tap("下一页")
-		kt.typeInto(0, "13812345678")
-	} else {
-		kt.typeInto(1, "13812345678")
-	}
-	kt.tap("下一步")
-	kt.tapN("电子证照免提交", 0)
+	kt.toCrimeRecordMaterials()
 	if opts.Orientation == ui.Landscape { // one material a page
 		kt.tap("下一页")
 		kt.tap("扫描上传")
@@ -152,7 +114,7 @@ func testScanMaterialPageLimits(t *testing.T, opts ui.Options) {
 
 	// A retake as large as a whole case's budget is refused; page 1 stays.
 	capture.mu.Lock()
-	capture.page = append(bytes.Clone(p.JPEG), make([]byte, kiosk.MaxCasePageBytes)...)
+	capture.page = append(bytes.Clone(page), make([]byte, kiosk.MaxCasePageBytes)...)
 	capture.mu.Unlock()
 	kt.tap("重拍")
 	kt.mustSee("页数太多", "稍后补交")
@@ -178,4 +140,40 @@ func (kt *kioskTest) savePreview(name string) {
 	if err := png.Encode(f, kt.w.Canvas().Capture()); err != nil {
 		kt.t.Fatal(err)
 	}
+}
+
+// scannedPage is a test page as the kiosk's page processing leaves it.
+func scannedPage(t *testing.T) []byte {
+	t.Helper()
+	o := pages.DefaultOptions()
+	o.SourceDPI = 100
+	p, err := pages.Process(pagetest.Page(100), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.JPEG
+}
+
+// toCrimeRecordMaterials takes a citizen with the fixture card from home
+// to the materials step of 无犯罪记录证明开具, 居民身份证 handed in as an
+// e-licence; the 申请表 is left to choose.
+func (kt *kioskTest) toCrimeRecordMaterials() {
+	kt.t.Helper()
+	kt.svc.PlaceCard(uitest.Card())
+	kt.tap("办事")
+	kt.focus(0)
+	kt.typeInto(0, "无犯罪")
+	kt.tap("无犯罪记录证明开具")
+	kt.tap("开始办理")
+	kt.tap("下一步")
+	kt.tap("就业入职")
+	kt.typeInto(0, "清河市某某有限公司")
+	if len(kt.k.Entries()) == 1 { // landscape: the phone is on the form's next page
+		kt.tap("下一页")
+		kt.typeInto(0, "13812345678")
+	} else {
+		kt.typeInto(1, "13812345678")
+	}
+	kt.tap("下一步")
+	kt.tapN("电子证照免提交", 0)
 }

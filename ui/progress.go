@@ -117,7 +117,7 @@ func (s *progressScreen) content(k *Kiosk) fyne.CanvasObject {
 	}
 	s.entry = newKEntry(k)
 	s.entry.SetPlaceHolder(k.t("progress.numberHint"))
-	s.entry.setText(s.number)
+	s.entry.SetText(s.number)
 	s.entry.OnChanged = func(v string) { k.touch(); s.number = v }
 	s.kb = newKeyboard(k)
 	s.kb.setEnter(k.t("progress.search"), func() { s.lookup(k) })
