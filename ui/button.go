@@ -92,10 +92,12 @@ type buttonRenderer struct {
 	label *canvas.Text
 }
 
-// colors are widget.Button's for the same state and importance.
-func (r *buttonRenderer) colors() (fg, bg color.Color) {
+// colors are widget.Button's for the same state and importance: the
+// label's colour by name, the background's by value.
+func (r *buttonRenderer) colors() (fgName fyne.ThemeColorName, bg color.Color) {
 	b := r.b
-	fgName, bgName := theme.ColorNameForeground, theme.ColorNameButton
+	fgName = theme.ColorNameForeground
+	bgName := theme.ColorNameButton
 	switch b.Importance {
 	case widget.DangerImportance:
 		fgName, bgName = theme.ColorNameForegroundOnError, theme.ColorNameError
@@ -114,14 +116,14 @@ func (r *buttonRenderer) colors() (fg, bg color.Color) {
 			bgName = theme.ColorNameDisabledButton
 		}
 	}
-	fg, bg = theme.Color(fgName), color.Transparent
+	bg = color.Transparent
 	if bgName != "" {
 		bg = theme.Color(bgName)
 	}
 	if b.pressed {
 		bg = blend(bg, theme.Color(theme.ColorNamePressed))
 	}
-	return fg, bg
+	return fgName, bg
 }
 
 // blend lays over (with its alpha) on under.
@@ -184,21 +186,19 @@ func (r *buttonRenderer) Layout(size fyne.Size) {
 }
 
 func (r *buttonRenderer) Refresh() {
-	fg, bg := r.colors()
+	fgName, bg := r.colors()
 	r.bg.FillColor = bg
 	r.bg.CornerRadius = theme.Size(theme.SizeNameInputRadius)
 	r.label.Text = r.b.Text
-	r.label.Color = fg
+	r.label.Color = theme.Color(fgName)
 	r.label.TextSize = theme.TextSize()
 	if res := r.b.Icon; res != nil {
 		// The icon takes the label's colour, as widget.Button's does.
 		switch {
 		case r.b.disabled:
 			res = theme.NewDisabledResource(res)
-		case r.b.Importance == widget.HighImportance:
-			res = theme.NewColoredResource(res, theme.ColorNameForegroundOnPrimary)
-		case r.b.Importance == widget.DangerImportance:
-			res = theme.NewColoredResource(res, theme.ColorNameForegroundOnError)
+		case r.b.Importance != widget.MediumImportance && r.b.Importance != widget.LowImportance:
+			res = theme.NewColoredResource(res, fgName)
 		}
 		r.icon.Resource = res
 		r.icon.Show()
