@@ -570,16 +570,8 @@ func (d *driver) loop(ctx context.Context, step func(now time.Time) bool) error 
 				continue // a kill or restart is in flight
 			}
 			switch p := t.stalled(); {
-			case p == "" && d.finished(i) && t.requestedStall() != "" && t.requestedStall() != stallCatalogInstal:
-				// It served its last citizen before reaching the stop
-				// (a request that came as it began its last case): ask
-				// one still serving, so each planned stop happens.
-				point := t.requestedStall()
-				t.clearStall()
-				if o := d.pick(func(st terminalStatus) bool { return st.Acked < d.o.Cases-1 }); o != nil {
-					o.requestStall(point)
-					d.logf("%s is done: its %s stop moved to %s", t.name, point, o.name)
-				}
+			case p == "" && t.stallPending() && d.finished(i):
+				d.moveStall(t)
 			case p != "":
 				down := d.downtime()
 				d.async(t, func() error {
@@ -680,6 +672,26 @@ func (t *termProc) clearStallRequest() {
 	os.Remove(filepath.Join(t.dir, fileStall))
 }
 
+// moveStall hands the stop asked of t, which has served its last citizen
+// without reaching it (the request came as it began its last case), to a
+// terminal still serving, so that each planned stop happens. A catalogue
+// install stop stays: it waits for the next publish, not a citizen.
+func (d *driver) moveStall(t *termProc) {
+	point := t.requestedStall()
+	if point == "" || point == stallCatalogInstal {
+		return
+	}
+	t.clearStall()
+	if o := d.pick(d.serving); o != nil {
+		o.requestStall(point)
+		d.logf("%s is done: its %s stop moved to %s", t.name, point, o.name)
+	}
+}
+
+// serving reports whether a terminal has citizens enough left (two) that a
+// stop asked of it now will be reached.
+func (d *driver) serving(st terminalStatus) bool { return st.Acked < d.o.Cases-1 }
+
 // finished reports whether terminal i has acknowledged all its cases, by
 // its last sampled status.
 func (d *driver) finished(i int) bool {
@@ -709,7 +721,6 @@ func (d *driver) apply(p planned, catalogFile string) bool {
 	anyTerm := func(terminalStatus) bool { return true }
 	// Stop points and full disks need a terminal that still has citizens
 	// to serve.
-	serving := func(st terminalStatus) bool { return st.Acked < d.o.Cases-1 }
 	switch {
 	case p.kind == string(faultproxy.Cut):
 		dur := time.Duration((1 + 3*d.rnd.Float64()) * float64(time.Second))
@@ -734,7 +745,7 @@ func (d *driver) apply(p planned, catalogFile string) bool {
 		})
 	case strings.HasPrefix(p.kind, "kill_terminal_"):
 		// Ask a terminal still serving citizens to stop at the point.
-		t := d.pick(serving)
+		t := d.pick(d.serving)
 		if t == nil {
 			return false
 		}
@@ -742,7 +753,7 @@ func (d *driver) apply(p planned, catalogFile string) bool {
 	case p.kind == faultKillHall:
 		d.killHall()
 	case p.kind == faultDiskFull:
-		t := d.pick(serving)
+		t := d.pick(d.serving)
 		if t == nil {
 			return false
 		}

@@ -227,16 +227,7 @@ func (t *termProc) status() (terminalStatus, bool) {
 // stalled returns the point a terminal stopped at, if it did. Only a
 // terminal asked to stop is looked at: two hundred file reads every 25 ms
 // kept the loaded driver so busy that it fell minutes behind its plan.
-func (t *termProc) stalled() string {
-	if !t.asked.Load() {
-		return ""
-	}
-	b, err := os.ReadFile(filepath.Join(t.dir, fileStalled))
-	if err != nil {
-		return ""
-	}
-	return strings.TrimSpace(string(b))
-}
+func (t *termProc) stalled() string { return t.askedFile(fileStalled) }
 
 func (t *termProc) requestStall(point string) error {
 	t.asked.Store(true)
@@ -246,11 +237,15 @@ func (t *termProc) requestStall(point string) error {
 func (t *termProc) stallPending() bool { return t.asked.Load() }
 
 // requestedStall is the stop asked of the terminal and not yet reached, or "".
-func (t *termProc) requestedStall() string {
+func (t *termProc) requestedStall() string { return t.askedFile(fileStall) }
+
+// askedFile is the content of one of the stop files of a terminal asked
+// to stop, or "".
+func (t *termProc) askedFile(name string) string {
 	if !t.asked.Load() {
 		return ""
 	}
-	b, err := os.ReadFile(filepath.Join(t.dir, fileStall))
+	b, err := os.ReadFile(filepath.Join(t.dir, name))
 	if err != nil {
 		return ""
 	}
