@@ -97,23 +97,9 @@ func (s *PostgresStore) submitApply(terminalID string, cases []NewCase, at time.
 
 func (s *PostgresStore) commitLoop() {
 	var group []*pgApplyOp
+	cases := func(op *pgApplyOp) int { return len(op.cases) }
 	for op := range s.applyOps {
-		group = append(group[:0], op)
-		n := len(op.cases)
-	drain:
-		for n < pgMaxGroupCases {
-			select {
-			case op, ok := <-s.applyOps:
-				if !ok {
-					break drain
-				}
-				group = append(group, op)
-				n += len(op.cases)
-			default:
-				break drain
-			}
-		}
-		s.commitGroup(group)
+		s.commitGroup(gather(s.applyOps, append(group[:0], op), cases, pgMaxGroupCases))
 	}
 }
 

@@ -176,22 +176,33 @@ func (s *SQLiteStore) write(fn func(*wtx) error) error {
 func (s *SQLiteStore) commitLoop(maxGroup int) {
 	defer close(s.loopDone)
 	group := make([]*writeOp, 0, maxGroup)
+	one := func(*writeOp) int { return 1 }
 	for op := range s.ops {
-		group = append(group[:0], op)
-	drain:
-		for len(group) < maxGroup {
-			select {
-			case op, ok := <-s.ops:
-				if !ok {
-					break drain
-				}
-				group = append(group, op)
-			default:
-				break drain
-			}
-		}
-		s.commitGroup(group)
+		s.commitGroup(gather(s.ops, append(group[:0], op), one, maxGroup))
 	}
+}
+
+// gather adds to group what is already waiting on ch, without waiting for
+// more, until the group weighs limit: the writes that queued while the
+// last commit was on disk go into the next one together.
+func gather[T any](ch <-chan T, group []T, weight func(T) int, limit int) []T {
+	w := 0
+	for _, op := range group {
+		w += weight(op)
+	}
+	for w < limit {
+		select {
+		case op, ok := <-ch:
+			if !ok {
+				return group
+			}
+			group = append(group, op)
+			w += weight(op)
+		default:
+			return group
+		}
+	}
+	return group
 }
 
 // commitGroup commits the group's writes in one transaction. If any write
