@@ -22,10 +22,16 @@ case "${LANG:-}" in ""|C|POSIX|C.UTF-8) export LANG=zh_CN.UTF-8 ;; esac  # Fyne 
 mkdir -p .run
 go build -o .run/kiosk ./cmd/kiosk
 # Without a window manager the simulator panel would open on top of the
-# kiosk: move it beside it once it appears.
-(for _ in $(seq 50); do
-	w=$(xdotool search --name "Demo devices" 2>/dev/null | head -1)
-	if [ -n "$w" ]; then xdotool windowmove "$w" 1090 0; break; fi
+# kiosk: move it beside it once it is shown (the window exists before,
+# and showing it puts it at 0,0). xdotool search fails while there is no
+# such window, which set -e and pipefail would make the end of the loop.
+(for _ in $(seq 150); do
+	w=$(xdotool search --onlyvisible --name "Demo devices" 2>/dev/null | head -1) || true
+	if [ -n "$w" ]; then
+		xdotool windowmove "$w" 1090 0 2>/dev/null || true
+		sleep 1
+		if xdotool getwindowgeometry "$w" 2>/dev/null | grep -q "Position: 1090,0"; then break; fi
+	fi
 	sleep 0.2
 done) &
 exec .run/kiosk --demo --windowed --data-dir .run/demo
