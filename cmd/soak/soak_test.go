@@ -19,7 +19,7 @@ func TestSoakShort(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 110*time.Second)
 	defer cancel()
 	o := defaultOptions()
-	o.Terminals, o.Cases, o.Faults, o.Duration, o.Seed = 5, 20, 64, 25*time.Second, 8
+	o.Terminals, o.Cases, o.Faults, o.Duration, o.Seed = 5, 20, 96, 25*time.Second, 8
 	o.MinPerGroup = 8
 	o.TerminalNice = 0 // beside the other test binaries of make test
 	o.ConvergeTimeout = 40 * time.Second
